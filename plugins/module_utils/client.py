@@ -1,0 +1,221 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, swarmops.swarm contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one place where swarmops.swarm talks to the Docker Engine API.
+
+Every module reaches the engine through :class:`EngineClient`. It owns the
+connection options, turns every failure into a :class:`EngineError` whose
+message says what was asked and what the engine answered, and retries writes
+that lost a race against another writer ("update out of sequence").
+
+The docker SDK provides the transport (unix socket, TCP, TLS). Endpoints are
+called directly rather than through the SDK's helpers, because the SDK versions
+shipped by distributions (5.0.3 on Debian 12) lack fields that newer engines
+accept, and one code path for every SDK version is easier to trust.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import time
+
+from ansible.module_utils.basic import env_fallback
+
+try:
+    import docker
+    from docker.errors import APIError, DockerException
+    from requests.exceptions import RequestException
+except ImportError as import_error:  # pragma: no cover - exercised on hosts without the SDK
+    docker = None
+    DOCKER_SDK_IMPORT_ERROR = import_error
+    APIError = DockerException = RequestException = None
+else:
+    DOCKER_SDK_IMPORT_ERROR = None
+
+DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
+MINIMUM_API_VERSION = '1.41'
+_OUT_OF_SEQUENCE_ATTEMPTS = 5
+
+CONNECTION_ARGUMENT_SPEC = dict(
+    docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, aliases=['docker_url'],
+                     fallback=(env_fallback, ['DOCKER_HOST'])),
+    tls=dict(type='bool', default=False, fallback=(env_fallback, ['DOCKER_TLS'])),
+    tls_verify=dict(type='bool', default=False, fallback=(env_fallback, ['DOCKER_TLS_VERIFY'])),
+    ca_path=dict(type='path', aliases=['ca_cert', 'tls_ca_cert']),
+    client_cert=dict(type='path', aliases=['tls_client_cert', 'cert_path']),
+    client_key=dict(type='path', aliases=['tls_client_key', 'key_path'], no_log=False),
+    api_version=dict(type='str', default='auto', aliases=['docker_api_version'],
+                     fallback=(env_fallback, ['DOCKER_API_VERSION'])),
+    timeout=dict(type='int', default=60, fallback=(env_fallback, ['DOCKER_TIMEOUT'])),
+)
+
+
+class SwarmError(Exception):
+    """A failure the module reports as its message, without a traceback."""
+
+    def __init__(self, message, **details):
+        super(SwarmError, self).__init__(message)
+        self.details = details
+
+
+class EngineError(SwarmError):
+    """The engine refused or could not be reached."""
+
+    def __init__(self, message, status_code=None, explanation=None, **details):
+        super(EngineError, self).__init__(message, **details)
+        self.status_code = status_code
+        self.explanation = explanation or ''
+
+
+def _tls_config(params):
+    if not (params.get('tls') or params.get('tls_verify')):
+        return False
+    client_cert = None
+    if params.get('client_cert') or params.get('client_key'):
+        if not (params.get('client_cert') and params.get('client_key')):
+            raise SwarmError('client_cert and client_key must be given together.')
+        client_cert = (params['client_cert'], params['client_key'])
+    verify = False
+    if params.get('tls_verify'):
+        verify = params.get('ca_path') or True
+    return docker.tls.TLSConfig(client_cert=client_cert, ca_cert=params.get('ca_path'), verify=verify)
+
+
+def _base_url(docker_host, tls_enabled):
+    # The docker CLI accepts tcp:// and decides on https by the TLS flags; the SDK needs the scheme spelled out.
+    if tls_enabled and docker_host.startswith('tcp://'):
+        return 'https://' + docker_host[len('tcp://'):]
+    return docker_host
+
+
+class EngineClient:
+    """Docker Engine API calls used by the swarm modules.
+
+    ``api`` is the docker SDK's low-level ``APIClient``; only its transport helpers are used.
+    """
+
+    def __init__(self, api, docker_host):
+        self.api = api
+        self.docker_host = docker_host
+
+    @classmethod
+    def from_params(cls, params):
+        if docker is None:
+            raise SwarmError(
+                'The Docker SDK for Python is required on the managed node (Debian/Ubuntu: apt install python3-docker; '
+                'elsewhere: pip install docker). Import failed: %s' % DOCKER_SDK_IMPORT_ERROR)
+        docker_host = params.get('docker_host') or os.environ.get('DOCKER_HOST') or DEFAULT_DOCKER_HOST
+        try:
+            tls_config = _tls_config(params)
+            api = docker.APIClient(
+                base_url=_base_url(docker_host, bool(tls_config)),
+                version=params.get('api_version') or 'auto',
+                timeout=params.get('timeout') or 60,
+                tls=tls_config,
+            )
+        except DockerException as error:
+            raise EngineError('Could not connect to the Docker engine at %s: %s' % (docker_host, error))
+        except RequestException as error:
+            raise EngineError('Could not reach the Docker engine at %s: %s' % (docker_host, error))
+        client = cls(api, docker_host)
+        if _version_tuple(api.api_version) < _version_tuple(MINIMUM_API_VERSION):
+            raise EngineError('The Docker engine at %s speaks API %s; swarmops.swarm needs API %s or newer.'
+                              % (docker_host, api.api_version, MINIMUM_API_VERSION))
+        return client
+
+    # -- transport -------------------------------------------------------------------------
+
+    def request(self, action, method, path, params=None, body=None, timeout=None):
+        """Call one endpoint; ``action`` says in plain words what was asked, for the error message."""
+        url = self.api._url(path)
+        kwargs = {'params': params or {}}
+        if timeout is not None:
+            kwargs['timeout'] = timeout
+        try:
+            if method == 'GET':
+                response = self.api._get(url, **kwargs)
+            elif method == 'DELETE':
+                response = self.api._delete(url, **kwargs)
+            elif body is not None:
+                response = self.api._post_json(url, data=body, **kwargs)
+            else:
+                response = self.api._post(url, **kwargs)
+            self.api._raise_for_status(response)
+        except APIError as error:
+            explanation = _explanation(error)
+            raise EngineError('Could not %s: the Docker engine at %s answered: %s'
+                              % (action, self.docker_host, explanation),
+                              status_code=error.status_code, explanation=explanation)
+        except RequestException as error:
+            raise EngineError('Could not %s: the Docker engine at %s did not answer: %s'
+                              % (action, self.docker_host, error))
+        if response.status_code == 204 or not response.content:
+            return None
+        if 'json' in response.headers.get('Content-Type', ''):
+            return response.json()
+        return response.text
+
+    def retry_out_of_sequence(self, read_and_write):
+        """Run ``read_and_write`` again when another writer changed the object between our read and our write.
+
+        Swarm objects carry a version; a write with a stale version fails with "update out of sequence".
+        The callable must read the object afresh each time it runs.
+        """
+        for attempt in range(1, _OUT_OF_SEQUENCE_ATTEMPTS + 1):
+            try:
+                return read_and_write()
+            except EngineError as error:
+                if 'out of sequence' not in error.explanation or attempt == _OUT_OF_SEQUENCE_ATTEMPTS:
+                    raise
+                time.sleep(0.2 * attempt)
+
+    # -- system and swarm -----------------------------------------------------------------
+
+    def info(self):
+        return self.request('read the engine information', 'GET', '/info')
+
+    def swarm_inspect(self):
+        return self.request('inspect the swarm', 'GET', '/swarm')
+
+    def swarm_init(self, init_request):
+        return self.request('initialise a swarm', 'POST', '/swarm/init', body=init_request)
+
+    def swarm_join(self, join_request, timeout=None):
+        return self.request('join the swarm at %s' % ', '.join(join_request['RemoteAddrs']), 'POST', '/swarm/join',
+                            body=join_request, timeout=timeout)
+
+    def swarm_leave(self, force):
+        return self.request('leave the swarm', 'POST', '/swarm/leave', params={'force': _flag(force)})
+
+    def swarm_update(self, spec, version, rotate_worker_token=False, rotate_manager_token=False,
+                     rotate_unlock_key=False):
+        params = {
+            'version': version,
+            'rotateWorkerToken': _flag(rotate_worker_token),
+            'rotateManagerToken': _flag(rotate_manager_token),
+            'rotateManagerUnlockKey': _flag(rotate_unlock_key),
+        }
+        return self.request('update the swarm settings', 'POST', '/swarm/update', params=params, body=spec)
+
+    def swarm_unlock_key(self):
+        return self.request('read the swarm unlock key', 'GET', '/swarm/unlockkey').get('UnlockKey') or None
+
+    def nodes(self):
+        return self.request('list the swarm nodes', 'GET', '/nodes')
+
+
+def _flag(value):
+    return 'true' if value else 'false'
+
+
+def _explanation(api_error):
+    explanation = api_error.explanation
+    if isinstance(explanation, bytes):
+        explanation = explanation.decode('utf-8', 'replace')
+    return (explanation or str(api_error)).strip()
+
+
+def _version_tuple(version):
+    return tuple(int(part) for part in str(version).split('.') if part.isdigit())
