@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Prepares a machine for the sandbox and the tests: a Docker engine that answers, debootstrap (the node image is
+# built without a registry), the project's .venv, and the in-tree collection path that ansible.cfg points at.
+# Idempotent and silent when there is nothing to do, so every sandbox command can run it first.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+state_dir="$repo_root/.sandbox"
+dockerd_log="/var/log/dockerd.log"
+dockerd_timeout_seconds=60
+
+say() { printf 'bootstrap: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+need_root() {
+    [ "$(id -u)" -eq 0 ] || die "$1 needs root; run this as root"
+}
+
+# Installs the Debian package of every "command:package" pair whose command is missing.
+install_missing_commands() {
+    local pair missing=()
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    need_root "installing ${missing[*]}"
+    say "installing ${missing[*]} with apt-get"
+    mkdir -p "$state_dir"
+    local apt_log="$state_dir/bootstrap-apt.log"
+    if ! { apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
+        >"$apt_log" 2>&1; then
+        tail -n 20 "$apt_log" >&2
+        die "apt-get failed; full log in $apt_log"
+    fi
+}
+
+# There is no systemd on these machines: dockerd runs as a plain background process.
+ensure_docker_engine() {
+    docker info >/dev/null 2>&1 && return 0
+    need_root "starting dockerd"
+    say "starting dockerd (log: $dockerd_log)"
+    # setsid detaches it from this shell, so it outlives the script and the caller's terminal.
+    setsid dockerd >>"$dockerd_log" 2>&1 </dev/null &
+    local waited
+    for ((waited = 0; waited < dockerd_timeout_seconds; waited++)); do
+        docker info >/dev/null 2>&1 && return 0
+        sleep 1
+    done
+    die "dockerd did not answer within ${dockerd_timeout_seconds}s; see $dockerd_log"
+}
+
+venv_python() {
+    local prefix
+    if prefix="$(pyenv prefix 3.13.0 2>/dev/null)"; then
+        echo "$prefix/bin/python3"
+    else
+        command -v python3
+    fi
+}
+
+# The requirements' hash is stored in the venv, so an unchanged venv costs one sha256sum and no pip run.
+ensure_venv() {
+    local venv="$repo_root/.venv"
+    local stamp="$venv/.requirements.sha256"
+    local wanted
+    wanted="$(cat "$repo_root/requirements.txt" "$repo_root/requirements-test.txt" | sha256sum | cut -d' ' -f1)"
+    if [ ! -x "$venv/bin/python" ]; then
+        say "creating .venv with $(venv_python)"
+        "$(venv_python)" -m venv "$venv"
+    fi
+    [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ] && return 0
+    say "installing requirements-test.txt into .venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$repo_root/requirements-test.txt"
+    echo "$wanted" >"$stamp"
+}
+
+# ansible.cfg's collections_path is ./.ansible/collections: this link makes the working tree that collection.
+ensure_collection_link() {
+    local link="$repo_root/.ansible/collections/ansible_collections/swarmops/swarm"
+    local target="../../../.."
+    [ "$(readlink "$link" 2>/dev/null)" = "$target" ] && return 0
+    if [ -e "$link" ] && [ ! -L "$link" ]; then
+        die "$link exists and is not a symlink; move it away"
+    fi
+    mkdir -p "$(dirname "$link")"
+    ln -sfn "$target" "$link"
+}
+
+main() {
+    install_missing_commands dockerd:docker.io debootstrap:debootstrap
+    ensure_docker_engine
+    ensure_venv
+    ensure_collection_link
+}
+
+main "$@"
