@@ -1,0 +1,26 @@
+"""The Ansible inventory that `swarm-sandbox up` writes (sandbox/inventory.py)."""
+
+import yaml
+
+from sandbox.inventory import render_inventory
+from sandbox.layout import plan_nodes
+
+
+def test_inventory_has_both_groups_and_what_the_docker_connection_needs():
+    inventory = yaml.safe_load(render_inventory(plan_nodes("swarmops", 2, 1, "172.30.0.0/24")))["all"]
+    assert inventory["vars"] == {
+        "ansible_connection": "community.docker.docker",
+        "ansible_python_interpreter": "/usr/bin/python3",
+    }
+    assert inventory["children"]["managers"]["hosts"] == {
+        "manager1": {"ansible_host": "swarmops-manager1", "sandbox_address": "172.30.0.2"},
+        "manager2": {"ansible_host": "swarmops-manager2", "sandbox_address": "172.30.0.3"},
+    }
+    assert inventory["children"]["workers"]["hosts"] == {
+        "worker1": {"ansible_host": "swarmops-worker1", "sandbox_address": "172.30.0.4"},
+    }
+
+
+def test_a_sandbox_without_workers_still_has_a_workers_group():
+    inventory = yaml.safe_load(render_inventory(plan_nodes("swarmops", 1, 0, "172.30.0.0/24")))["all"]
+    assert inventory["children"]["workers"] == {"hosts": {}}
