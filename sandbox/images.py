@@ -1,0 +1,271 @@
+"""The sandbox's images, built from Debian packages without any registry, and cached by their build inputs.
+
+- The node image: a debootstrapped Debian with dockerd, python3 and the docker SDK, imported with `dockerd` as its
+  command. Its tag is swarmops/sandbox-node:<hash of the recipe below>.
+- The service images swarmops/web:1 and swarmops/web:2: Debian's busybox-static serving /www/index.html
+  ("swarmops/web:<version> on <hostname>") with `busybox httpd` on port 80. They differ only in that page and the
+  label io.swarmops.web.version, so tests can roll a service from one to the other.
+
+Each image carries the hash of its build inputs in the label io.swarmops.sandbox.inputs; an image whose label
+matches is reused, anything else is built again. Builds hold a file lock, so two sandboxes starting at the same time
+build once.
+"""
+
+import contextlib
+import fcntl
+import hashlib
+import io
+import json
+import logging
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+
+from .apt_sources import host_debian_mirror
+from .paths import BUILD_DIR, CACHE_DIR
+
+log = logging.getLogger(__name__)
+
+INPUTS_LABEL = "io.swarmops.sandbox.inputs"
+
+NODE_REPOSITORY = "swarmops/sandbox-node"
+# Fixed on purpose: bookworm's python3-docker (SDK 5.0.3) is the oldest SDK the modules must support.
+NODE_SUITE = "bookworm"
+NODE_PACKAGES = (
+    "python3",
+    "python3-docker",
+    "python3-yaml",
+    "python3-jsondiff",
+    "docker.io",
+    "iproute2",
+    "iptables",
+    "procps",
+    "ca-certificates",
+)
+# The node's volume is mounted on /var/lib/docker, where overlay2 works (the container's own root would force vfs).
+NODE_CHANGES = ('CMD ["dockerd", "--host=unix:///var/run/docker.sock", "--storage-driver=overlay2"]',)
+# Nothing in a node reads these; dropping them shrinks the import.
+NODE_TRIMMED_DIRS = ("usr/share/doc", "usr/share/man", "usr/share/locale", "var/lib/apt/lists", "var/cache/apt")
+
+WEB_REPOSITORY = "swarmops/web"
+WEB_VERSIONS = ("1", "2")
+WEB_PACKAGE = "busybox-static"
+
+
+class ImageBuildError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class SandboxImages:
+    node: str  # the image the node containers run
+    services: tuple  # the images loaded into every node's engine
+
+
+def ensure_images(client):
+    """Builds whatever image is missing or stale and returns the tags to use."""
+    with _build_lock():
+        _remove_leftover_build_dirs()
+        return SandboxImages(node=_ensure_node_image(client), services=_ensure_web_images(client))
+
+
+def _ensure_node_image(client):
+    recipe = {
+        "suite": NODE_SUITE,
+        "variant": "minbase",
+        "packages": NODE_PACKAGES,
+        "changes": NODE_CHANGES,
+        "trimmed": NODE_TRIMMED_DIRS,
+    }
+    inputs = _digest(recipe)
+    tag = f"{NODE_REPOSITORY}:{inputs}"
+    if _image_inputs(client, tag) == inputs:
+        return tag
+    mirror = host_debian_mirror()
+    log.info("building %s: debootstrap %s from %s (about 1-2 minutes)", tag, NODE_SUITE, mirror)
+    with _scratch_dir("node-rootfs-") as rootfs:
+        _debootstrap(rootfs, mirror)
+        for trimmed in NODE_TRIMMED_DIRS:
+            _empty_dir(rootfs / trimmed)
+        log.info("importing %s", tag)
+        _import_rootfs_dir(client, rootfs, tag, NODE_CHANGES + (f"LABEL {INPUTS_LABEL}={inputs}",))
+    return tag
+
+
+def _debootstrap(rootfs, mirror):
+    # Keeping the .debs makes a rebuild after a recipe change download only what changed.
+    deb_cache = CACHE_DIR / "debootstrap"
+    deb_cache.mkdir(parents=True, exist_ok=True)
+    _run(
+        [
+            "debootstrap",
+            "--variant=minbase",
+            f"--include={','.join(NODE_PACKAGES)}",
+            f"--cache-dir={deb_cache}",
+            NODE_SUITE,
+            str(rootfs),
+            mirror,
+        ]
+    )
+
+
+def _import_rootfs_dir(client, rootfs, tag, changes):
+    # tar streams the tree (device nodes, owners and all) straight into the engine, without a file on disk.
+    tar = subprocess.Popen(["tar", "-C", str(rootfs), "--numeric-owner", "-c", "."], stdout=subprocess.PIPE)
+    try:
+        chunks = iter(lambda: tar.stdout.read(1 << 20), b"")
+        repository, _, version = tag.rpartition(":")
+        client.api.import_image_from_stream(chunks, repository=repository, tag=version, changes=list(changes))
+    finally:
+        tar.stdout.close()
+        tar.wait()
+    if tar.returncode != 0:
+        # The engine may have imported the truncated stream: drop it, or its label would mark it as good.
+        with contextlib.suppress(docker.errors.ImageNotFound):
+            client.images.remove(tag, force=True)
+        raise ImageBuildError(f"tar of {rootfs} failed with exit code {tar.returncode}")
+
+
+def _ensure_web_images(client):
+    busybox_deb = _cached_deb(WEB_PACKAGE)
+    deb_digest = hashlib.sha256(busybox_deb.read_bytes()).hexdigest()
+    rootfs_tar = None
+    tags = []
+    for version in WEB_VERSIONS:
+        changes = _web_changes(version)
+        inputs = _digest({"deb": deb_digest, "changes": changes})
+        tag = f"{WEB_REPOSITORY}:{version}"
+        tags.append(tag)
+        if _image_inputs(client, tag) == inputs:
+            continue
+        log.info("building %s from %s", tag, busybox_deb.name)
+        rootfs_tar = rootfs_tar or _busybox_rootfs_tar(busybox_deb)
+        client.api.import_image_from_data(
+            rootfs_tar, repository=WEB_REPOSITORY, tag=version, changes=list(changes) + [f"LABEL {INPUTS_LABEL}={inputs}"]
+        )
+    return tuple(tags)
+
+
+def _web_changes(version):
+    page = f"swarmops/web:{version} on $(hostname)"
+    # httpd as PID 1 would ignore SIGTERM and every task stop would wait out the grace period: the shell stays
+    # PID 1 and exits on SIGTERM, as a well-behaved service does.
+    script = f'echo "{page}" >/www/index.html; httpd -f -p 80 -h /www & trap "exit 0" TERM INT; wait'
+    return (
+        f"CMD {json.dumps(['/bin/sh', '-c', script])}",
+        f"LABEL io.swarmops.web.version={version}",
+        "EXPOSE 80",
+    )
+
+
+def _cached_deb(package):
+    """The package's .deb for this host's release, downloaded once into the cache."""
+    cache = CACHE_DIR / package
+    cache.mkdir(parents=True, exist_ok=True)
+    debs = sorted(cache.glob(f"{package}_*.deb"))
+    if debs:
+        return debs[-1]
+    download = ["apt-get", "download", "-q", package]
+    if subprocess.run(download, cwd=cache, capture_output=True).returncode != 0:
+        # A machine where apt-get update never ran has no package lists to download from.
+        _run(["apt-get", "update", "-q"])
+        _run(download, cwd=cache)
+    return sorted(cache.glob(f"{package}_*.deb"))[-1]
+
+
+def _busybox_rootfs_tar(busybox_deb):
+    with _scratch_dir("busybox-") as extracted:
+        _run(["dpkg-deb", "-x", str(busybox_deb), str(extracted)])
+        # bookworm ships /bin/busybox, trixie (merged /usr) /usr/bin/busybox.
+        binary = next(path for path in (extracted / "bin/busybox", extracted / "usr/bin/busybox") if path.is_file())
+        applets = _run([str(binary), "--list"]).split()
+        return _minimal_rootfs_tar(binary.read_bytes(), applets)
+
+
+def _minimal_rootfs_tar(busybox, applets):
+    """/bin/busybox with a symlink per applet, an empty /www and /tmp.
+
+    Owners and times are fixed, so the same busybox always gives the same layer (web:1 and web:2 share it).
+    """
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for directory, mode in (("bin", 0o755), ("www", 0o755), ("tmp", 0o1777)):
+            _add_tar_member(tar, directory, tarfile.DIRTYPE, mode)
+        _add_tar_member(tar, "bin/busybox", tarfile.REGTYPE, 0o755, data=busybox)
+        for applet in sorted(set(applets) - {"busybox"}):
+            _add_tar_member(tar, f"bin/{applet}", tarfile.SYMTYPE, 0o777, linkname="busybox")
+    return buffer.getvalue()
+
+
+def _add_tar_member(tar, name, kind, mode, data=b"", linkname=""):
+    member = tarfile.TarInfo(name)
+    member.type, member.mode, member.size, member.linkname = kind, mode, len(data), linkname
+    tar.addfile(member, io.BytesIO(data) if data else None)
+
+
+def _image_inputs(client, tag):
+    try:
+        return client.images.get(tag).labels.get(INPUTS_LABEL)
+    except docker.errors.ImageNotFound:
+        return None
+
+
+def _digest(inputs):
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _run(command, cwd=None):
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip().splitlines()
+        tail = "\n".join(output[-20:])
+        raise ImageBuildError(f"{' '.join(command)} failed with exit code {result.returncode}:\n{tail}")
+    return result.stdout
+
+
+@contextlib.contextmanager
+def _build_lock():
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    with open(BUILD_DIR / ".lock", "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        yield
+
+
+def _remove_leftover_build_dirs():
+    # Under the build lock no other build is running: any directory here is what an interrupted build left.
+    for path in BUILD_DIR.iterdir():
+        if path.is_dir():
+            _remove_tree(path)
+
+
+@contextlib.contextmanager
+def _scratch_dir(prefix):
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=BUILD_DIR))
+    try:
+        yield path
+    finally:
+        _remove_tree(path)
+
+
+def _remove_tree(path):
+    # An interrupted debootstrap can leave /proc or /sys mounted inside the root filesystem: unmount before deleting.
+    for mount_point in sorted(_mount_points_under(path), reverse=True):
+        subprocess.run(["umount", "--lazy", mount_point], check=False)
+    shutil.rmtree(path)
+
+
+def _mount_points_under(path):
+    with open("/proc/mounts") as mounts:
+        mount_points = [line.split()[1] for line in mounts]
+    return [point for point in mount_points if point.startswith(f"{path}/")]
+
+
+def _empty_dir(path):
+    if path.is_dir():
+        shutil.rmtree(path)
+        path.mkdir()
