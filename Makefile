@@ -1,0 +1,14 @@
+# Thin entry points: the logic lives in scripts/bootstrap.sh and sandbox/ (see `sandbox/swarm-sandbox --help`).
+# Node counts: make sandbox-up SANDBOX_ARGS="--managers 1 --workers 2"
+SANDBOX_ARGS ?=
+
+.PHONY: bootstrap sandbox-up sandbox-down
+
+bootstrap:
+	scripts/bootstrap.sh
+
+sandbox-up:
+	sandbox/swarm-sandbox up $(SANDBOX_ARGS)
+
+sandbox-down:
+	sandbox/swarm-sandbox down
