@@ -37,6 +37,12 @@ else:
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 MINIMUM_API_VERSION = '1.41'
 _OUT_OF_SEQUENCE_ATTEMPTS = 5
+# What managers answer when too few of them are reachable to keep (or elect) a Raft leader.
+_QUORUM_LOSS_SIGNS = ('does not have a leader', 'lost leader status', 'no elected cluster leader')
+QUORUM_RECOVERY_HINT = (
+    'The swarm has lost quorum: too few managers are reachable to elect a leader. Bring the other managers back, or '
+    'recover on a surviving manager with swarmops.swarm.swarm_init and force_new_cluster: true, which makes it the '
+    'only manager of the same swarm, keeping its services.')
 
 CONNECTION_ARGUMENT_SPEC = dict(
     docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, aliases=['docker_url'],
@@ -67,6 +73,10 @@ class EngineError(SwarmError):
         super(EngineError, self).__init__(message, **details)
         self.status_code = status_code
         self.explanation = explanation or ''
+
+    @property
+    def quorum_lost(self):
+        return any(sign in self.explanation for sign in _QUORUM_LOSS_SIGNS)
 
 
 def _tls_config(params):
@@ -145,9 +155,12 @@ class EngineClient:
             self.api._raise_for_status(response)
         except APIError as error:
             explanation = _explanation(error)
-            raise EngineError('Could not %s: the Docker engine at %s answered: %s'
-                              % (action, self.docker_host, explanation),
-                              status_code=error.status_code, explanation=explanation)
+            message = 'Could not %s: the Docker engine at %s answered: %s' % (action, self.docker_host, explanation)
+            failure = EngineError(message, status_code=error.status_code, explanation=explanation)
+            if failure.quorum_lost:
+                failure = EngineError('%s %s' % (message, QUORUM_RECOVERY_HINT), status_code=error.status_code,
+                                      explanation=explanation, quorum_lost=True)
+            raise failure
         except RequestException as error:
             raise EngineError('Could not %s: the Docker engine at %s did not answer: %s'
                               % (action, self.docker_host, error))

@@ -56,7 +56,6 @@ SWARM_INIT_ARGUMENT_SPEC.update(INIT_ARGUMENT_SPEC)
 SWARM_INIT_ARGUMENT_SPEC.update(argument_spec_of(SWARM_SPEC_OPTIONS))
 
 DEFAULT_SWARM_PORT = 2377
-_NO_LEADER_HINT = 'does not have a leader'
 
 
 def read_local_node(client):
@@ -95,20 +94,6 @@ class LocalNode:
             return 'swarm %s' % self.cluster_id
         addresses = sorted(manager.get('Addr', '?') for manager in self.remote_managers)
         return 'the swarm managed by %s' % (', '.join(addresses) or 'unknown managers')
-
-
-def inspect_swarm_or_explain(client, local_node):
-    """Inspect the swarm; a manager that lost quorum fails fast with the way out instead of a bare API error."""
-    try:
-        return client.swarm_inspect()
-    except EngineError as error:
-        if _NO_LEADER_HINT in error.explanation:
-            raise SwarmError(
-                'The swarm of node %s has lost quorum: too few managers are reachable to elect a leader (%s). '
-                'Bring the other managers back, or recover on this node with swarmops.swarm.swarm_init and '
-                'force_new_cluster: true, which makes it the only manager of the same swarm, keeping services.'
-                % (local_node.node_id, error.explanation), quorum_lost=True)
-        raise
 
 
 def plan_swarm_init(client, params):
@@ -167,9 +152,9 @@ def _plan_new_swarm(client, params, local_node):
 
 def _plan_settings_update(client, params, local_node):
     try:
-        live = inspect_swarm_or_explain(client, local_node)
-    except SwarmError as error:
-        if not (params['force_new_cluster'] and error.details.get('quorum_lost')):
+        live = client.swarm_inspect()
+    except EngineError as error:
+        if not (params['force_new_cluster'] and error.quorum_lost):
             raise
         return _plan_force_new_cluster(client, params, local_node)
 
@@ -235,11 +220,11 @@ def _init_only_drift(params, live, local_node):
 
 
 def _warn_force_new_cluster_not_needed(client, plan, local_node):
-    other_managers = [node for node in client.nodes()
-                      if node.get('ManagerStatus') and node.get('ID') != local_node.node_id]
-    if other_managers:
-        plan.warn('force_new_cluster was not applied: the swarm has quorum (%d other managers). It is only used to '
-                  'recover a swarm that lost quorum.' % len(other_managers))
+    reachable_managers = [node for node in client.nodes() if node.get('ID') != local_node.node_id
+                          and (node.get('ManagerStatus') or {}).get('Reachability') == 'reachable']
+    if reachable_managers:
+        plan.warn('force_new_cluster was not applied: the swarm has quorum (%d other reachable managers). It is only '
+                  'used to recover a swarm that lost quorum.' % len(reachable_managers))
 
 
 def _plan_force_new_cluster(client, params, local_node):
@@ -290,7 +275,7 @@ def _report(client, params, swarm_may_not_exist):
     local_node = read_local_node(client)
     if local_node.state != 'active':
         return dict(swarm_id=None, node_id=local_node.node_id, manager_addr=None, join_tokens=None, unlock_key=None)
-    live = inspect_swarm_or_explain(client, local_node)
+    live = client.swarm_inspect()
     tokens = live.get('JoinTokens') or {}
     autolock = bool(((live.get('Spec') or {}).get('EncryptionConfig') or {}).get('AutoLockManagers'))
     return dict(

@@ -13,7 +13,6 @@ import socket
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import (
     DEFAULT_SWARM_PORT,
-    inspect_swarm_or_explain,
     read_local_node,
 )
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
@@ -149,7 +148,7 @@ def _is_same_swarm(client, local_node, remote_addrs, token):
     trust root through the API, so it compares the managers it knows with the addresses the task joins through.
     """
     if local_node.is_manager:
-        live = inspect_swarm_or_explain(client, local_node)
+        live = client.swarm_inspect()
         trust_root = (live.get('TLSInfo') or {}).get('TrustRoot')
         if trust_root:
             return ca_digest_of_certificate(trust_root) == ca_digest_of_token(token)

@@ -10,7 +10,7 @@ import copy
 import json
 import os
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError
+from ansible_collections.swarmops.swarm.plugins.module_utils.client import QUORUM_RECOVERY_HINT, EngineError
 from ansible_collections.swarmops.swarm.plugins.module_utils.membership import ca_digest_of_certificate
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
@@ -68,9 +68,10 @@ class FakeEngine:
             raise EngineError('not a manager', status_code=503,
                               explanation='This node is not a swarm manager.')
         if not self.quorum:
-            raise EngineError('no leader', status_code=503,
-                              explanation="rpc error: code = Unknown desc = The swarm does not have a leader. "
-                                          "It's possible that too few managers are online.")
+            explanation = ("rpc error: code = Unknown desc = The swarm does not have a leader. "
+                           "It's possible that too few managers are online.")
+            raise EngineError('Could not inspect the swarm: %s %s' % (explanation, QUORUM_RECOVERY_HINT),
+                              status_code=503, explanation=explanation, quorum_lost=True)
         return copy.deepcopy(self.swarm)
 
     def swarm_init(self, request):

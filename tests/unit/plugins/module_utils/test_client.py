@@ -127,3 +127,16 @@ def test_tls_settings_become_an_sdk_tls_config(tmp_path):
 def test_a_client_cert_without_key_is_refused():
     with pytest.raises(SwarmError, match='client_cert and client_key must be given together'):
         client_module._tls_config(dict(tls=True, client_cert='/cert.pem'))
+
+
+@pytest.mark.parametrize('explanation', [
+    "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online.",
+    'rpc error: code = Unknown desc = raft: failed to process the request: node lost leader status',
+])
+def test_quorum_loss_is_explained_with_the_way_out(explanation):
+    client = engine(FakeResponse(503, {'message': explanation}))
+    with pytest.raises(EngineError) as raised:
+        client.swarm_update({}, 1)
+    assert raised.value.quorum_lost and raised.value.details == {'quorum_lost': True}
+    assert str(raised.value).startswith('Could not update the swarm settings: ')
+    assert 'lost quorum' in str(raised.value) and 'force_new_cluster: true' in str(raised.value)
