@@ -2,7 +2,14 @@
 # Node counts: make sandbox-up SANDBOX_ARGS="--managers 1 --workers 2"
 SANDBOX_ARGS ?=
 
-.PHONY: bootstrap sandbox-up sandbox-down
+.PHONY: demo test bootstrap sandbox-up sandbox-down
+
+# The README's two commands.
+demo:
+	scripts/demo.sh $(SANDBOX_ARGS)
+
+test:
+	scripts/test.sh
 
 bootstrap:
 	scripts/bootstrap.sh

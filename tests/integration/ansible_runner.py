@@ -80,10 +80,11 @@ def run_four_times(inventory, host, module, args):
     return applied
 
 
-def run_playbook(inventory, playbook, *extra_args, check=True):
-    """Run a playbook; return (returncode, combined output)."""
+def run_playbook(inventory, playbook, *extra_args, check=True, env=None, cwd=REPO_ROOT):
+    """Run a playbook (a path, or a collection playbook's FQCN); return (returncode, combined output)."""
     command = [str(VENV_BIN / 'ansible-playbook'), '-i', str(inventory), str(playbook)] + list(extra_args)
-    completed = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, env=ansible_environment())
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=cwd,
+                               env=env or ansible_environment())
     output = completed.stdout + completed.stderr
     if check and completed.returncode != 0:
         raise AssertionError('%s failed (rc %d):\n%s' % (playbook, completed.returncode, output))
