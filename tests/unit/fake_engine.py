@@ -56,10 +56,10 @@ class FakeEngine:
         if self.state == 'active':
             swarm['RemoteManagers'] = [{'NodeID': node_id, 'Addr': '%s:2377' % addr}
                                        for node_id, addr, _ in self.managers]
-            swarm['Managers'] = len(self.managers)
             if self.is_manager:
-                swarm['ControlAvailable'] = True
-                swarm['Cluster'] = {'ID': self.swarm['ID']}
+                # Only managers report the cluster and its counts (see fixtures/info_swarm_*.json).
+                swarm.update(ControlAvailable=True, Cluster={'ID': self.swarm['ID']}, Managers=len(self.managers),
+                             Nodes=len(self.managers))
         return {'Swarm': swarm}
 
     def swarm_inspect(self):

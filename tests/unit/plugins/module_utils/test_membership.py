@@ -10,7 +10,14 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.membership import (
     plan_swarm_join,
     split_host_port,
 )
-from tests.unit.fake_engine import MANAGER_TOKEN, OTHER_SWARM_TOKEN, TRUST_ROOT, WORKER_TOKEN, FakeEngine
+from tests.unit.fake_engine import (
+    MANAGER_TOKEN,
+    OTHER_SWARM_TOKEN,
+    TRUST_ROOT,
+    WORKER_TOKEN,
+    FakeEngine,
+    load_fixture,
+)
 
 
 def params(**given):
@@ -24,6 +31,12 @@ def run(engine, check_mode=False, **given):
     plan = plan_swarm_join(engine, params(**given))
     plan.execute(check_mode)
     return plan
+
+
+def test_token_digest_matches_a_real_swarm_s_trust_root():
+    recorded = load_fixture('swarm_inspect.json')
+    assert ca_digest_of_certificate(recorded['TLSInfo']['TrustRoot']) == \
+        ca_digest_of_token(recorded['JoinTokens']['Worker'])
 
 
 def test_token_digest_matches_the_trust_root():
@@ -98,7 +111,8 @@ def test_a_role_difference_is_explained_not_ignored():
 
 def test_a_member_of_another_swarm_is_not_moved_without_force():
     engine = FakeEngine(state='active')
-    with pytest.raises(SwarmError, match='manager of swarm 6f3ilglvbjfkzhoy8z6t8zwm9, not of the swarm at 172.30.0.2'):
+    swarm_id = load_fixture('swarm_inspect.json')['ID']
+    with pytest.raises(SwarmError, match='manager of swarm %s, not of the swarm at 172.30.0.2' % swarm_id):
         run(engine, join_token=OTHER_SWARM_TOKEN)
     assert engine.writes() == []
 
