@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
+
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
@@ -146,7 +148,7 @@ def _plan_new_swarm(client, params, local_node):
         plan.add('leave the unfinished swarm membership (local node state %s)' % local_node.state,
                  lambda: client.swarm_leave(force=True))
     plan.add('initialise a new swarm on this node', lambda: client.swarm_init(_init_request(params, spec)))
-    plan.report = lambda check_mode: _report(client, params, check_mode and True)
+    plan.report = lambda check_mode: _report(client, swarm_may_not_exist=check_mode)
     return plan
 
 
@@ -181,7 +183,7 @@ def _plan_settings_update(client, params, local_node):
         what += [name.replace('_', ' ') for name in rotations]
         plan.add('update the swarm: %s' % '; '.join(what),
                  lambda: _update_swarm(client, desired, rotations))
-    plan.report = lambda check_mode: _report(client, params, False)
+    plan.report = lambda check_mode: _report(client)
     return plan
 
 
@@ -206,8 +208,8 @@ def _init_only_drift(params, live, local_node):
         'default_addr_pool': live.get('DefaultAddrPool'),
         'subnet_size': live.get('SubnetSize'),
     }
-    advertise_host = _address_host(params.get('advertise_addr'))
-    if advertise_host and _looks_like_ip(advertise_host):
+    advertise_host = split_host_port(params['advertise_addr'])[0] if params.get('advertise_addr') else None
+    if advertise_host and _is_ip_address(advertise_host):
         live_values['advertise_addr'] = local_node.node_addr
         params = dict(params, advertise_addr=advertise_host)
     warnings = []
@@ -238,7 +240,7 @@ def _plan_force_new_cluster(client, params, local_node):
     spec = apply_to_spec(SWARM_SPEC_OPTIONS, desired, {}) or None
     plan.add('force a new cluster from this manager: it becomes the only manager, the swarm keeps its services',
              lambda: client.swarm_init(_init_request(request_params, spec, force_new_cluster=True)))
-    plan.report = lambda check_mode: _report(client, params, check_mode)
+    plan.report = lambda check_mode: _report(client, swarm_may_not_exist=check_mode)
     return plan
 
 
@@ -268,7 +270,7 @@ def _plan_teardown(client, params, local_node):
     return plan
 
 
-def _report(client, params, swarm_may_not_exist):
+def _report(client, swarm_may_not_exist=False):
     """The result values: IDs, join tokens and the address to join, read after the change."""
     if swarm_may_not_exist:
         return dict(swarm_id=None, node_id=None, manager_addr=None, join_tokens=None, unlock_key=None)
@@ -288,18 +290,22 @@ def _report(client, params, swarm_may_not_exist):
     )
 
 
-def _address_host(address):
-    if not address:
-        return None
+def split_host_port(address):
+    """(host, port) of "host", "host:port", "[v6]:port" or a bare IPv6 address; the swarm port by default."""
+    address = address.strip()
     if address.startswith('['):
-        return address[1:].split(']')[0]
-    if address.count(':') == 1:
-        return address.split(':')[0]
-    return address
+        host, _, rest = address[1:].partition(']')
+        port = rest.lstrip(':')
+    elif address.count(':') == 1:
+        host, port = address.split(':')
+    else:
+        host, port = address, ''
+    return host, int(port) if port.isdigit() else DEFAULT_SWARM_PORT
 
 
-def _looks_like_ip(host):
-    parts = host.split('.')
-    if len(parts) == 4 and all(part.isdigit() for part in parts):
-        return True
-    return ':' in host
+def _is_ip_address(host):
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

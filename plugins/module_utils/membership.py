@@ -12,8 +12,8 @@ import socket
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import (
-    DEFAULT_SWARM_PORT,
     read_local_node,
+    split_host_port,
 )
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.wait import WaitTimeout, wait_until
@@ -72,18 +72,6 @@ def resolve_addresses(addresses):
         except (socket.gaierror, UnicodeError):
             resolved.add((host, port))
     return resolved
-
-
-def split_host_port(address):
-    address = address.strip()
-    if address.startswith('['):
-        host, _, rest = address[1:].partition(']')
-        port = rest.lstrip(':')
-    elif address.count(':') == 1:
-        host, port = address.split(':')
-    else:
-        host, port = address, ''
-    return host, int(port) if port.isdigit() else DEFAULT_SWARM_PORT
 
 
 def _desired_role_and_token(params):
@@ -214,8 +202,9 @@ def _plan_leave(client, params, local_node):
             'as unreachable and counts against quorum: %s. Demote it first with swarmops.swarm.swarm_node '
             '(role: worker) from another manager, then leave; or set force: true to leave anyway.'
             % (local_node.describe_membership(), _quorum_arithmetic(local_node)))
-    plan.add('leave %s' % local_node.describe_membership(), lambda: client.swarm_leave(force=params['force']
-                                                                                     or local_node.state != 'active'))
+    # Only an active member can leave gracefully; a pending, failed or locked membership needs force to be dropped.
+    force = params['force'] or local_node.state != 'active'
+    plan.add('leave %s' % local_node.describe_membership(), lambda: client.swarm_leave(force=force))
     return plan
 
 

@@ -98,3 +98,18 @@ def test_a_worker_leaves_and_a_manager_is_told_about_quorum(swarm_sandbox):
     swarm_sandbox.demote('manager1', 'manager3')
     run_four_times(swarm_sandbox.inventory, 'manager3', MODULE, dict(state='absent'))
     assert swarm_sandbox.swarm_info('manager3')['LocalNodeState'] == 'inactive'
+
+
+def test_a_node_left_pending_by_a_failed_join_is_recovered(swarm_sandbox):
+    swarm_sandbox.form_swarm(managers=['manager1'], workers=[])
+    # A CLI join towards an address where nothing answers (an unused address of the sandbox network) gives up
+    # after a while and leaves the node pending, still trying in the background.
+    silent_address = swarm_sandbox.address['manager1'].rsplit('.', 1)[0] + '.250'
+    swarm_sandbox.sh('worker2', 'docker swarm join --token %s %s:2377'
+                     % (swarm_sandbox.token('manager1', 'worker'), silent_address), check=False)
+    assert swarm_sandbox.swarm_info('worker2')['LocalNodeState'] == 'pending'
+
+    result = run_four_times(swarm_sandbox.inventory, 'worker2', MODULE, join_args(swarm_sandbox, 'worker2', 'worker'))
+    assert result['actions'] == ['abandon the unfinished earlier join (local node state pending)',
+                                 'join the swarm at %s:2377 as worker' % swarm_sandbox.address['manager1']]
+    assert swarm_sandbox.node_list('manager1')['worker2']['status'] == 'Ready'

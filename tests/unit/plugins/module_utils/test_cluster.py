@@ -5,6 +5,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.client import Swarm
 from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import (
     SWARM_INIT_ARGUMENT_SPEC,
     plan_swarm_init,
+    split_host_port,
 )
 from tests.unit.fake_engine import MANAGER_TOKEN, WORKER_TOKEN, FakeEngine
 
@@ -160,3 +161,11 @@ def test_forced_teardown_with_other_managers():
 def test_locked_manager_is_reported():
     with pytest.raises(SwarmError, match='locked manager'):
         run(FakeEngine(state='locked'))
+
+
+@pytest.mark.parametrize('address, expected', [
+    ('10.0.0.1', ('10.0.0.1', 2377)), ('10.0.0.1:2400', ('10.0.0.1', 2400)), ('[fd00::1]:2377', ('fd00::1', 2377)),
+    ('manager1', ('manager1', 2377)), ('fd00::1', ('fd00::1', 2377)),
+])
+def test_addresses_are_split_with_the_swarm_port_as_default(address, expected):
+    assert split_host_port(address) == expected

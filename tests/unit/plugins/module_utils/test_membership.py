@@ -8,7 +8,6 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.membership import (
     ca_digest_of_certificate,
     ca_digest_of_token,
     plan_swarm_join,
-    split_host_port,
 )
 from tests.unit.fake_engine import (
     MANAGER_TOKEN,
@@ -44,14 +43,6 @@ def test_token_digest_matches_the_trust_root():
     assert len(ca_digest_of_certificate(TRUST_ROOT)) == 50
     assert ca_digest_of_token('SWMTKN-1-short-secret') is None
     assert ca_digest_of_token('not a token') is None
-
-
-@pytest.mark.parametrize('address, expected', [
-    ('10.0.0.1', ('10.0.0.1', 2377)), ('10.0.0.1:2400', ('10.0.0.1', 2400)), ('[fd00::1]:2377', ('fd00::1', 2377)),
-    ('manager1', ('manager1', 2377)), ('fd00::1', ('fd00::1', 2377)),
-])
-def test_addresses_are_split_with_the_swarm_port_as_default(address, expected):
-    assert split_host_port(address) == expected
 
 
 def test_a_bare_node_joins_with_the_requested_settings():
