@@ -37,9 +37,11 @@ class ModuleResult(dict):
         return bool(self.get('failed'))
 
 
-def run_module(inventory, host, module, args, check=False, diff=True, expect_failure=False):
+def run_module(inventory, host, module, args, check=False, diff=True, expect_failure=False, extra_vars=None):
     """Run one module on one host and return its result dict."""
     command = [str(VENV_BIN / 'ansible'), host, '-i', str(inventory), '-m', module]
+    if extra_vars:
+        command += ['-e', json.dumps(extra_vars)]
     if args:
         command += ['-a', json.dumps(args)]
     if check:
@@ -61,21 +63,21 @@ def run_module(inventory, host, module, args, check=False, diff=True, expect_fai
     return result
 
 
-def run_four_times(inventory, host, module, args):
+def run_four_times(inventory, host, module, args, extra_vars=None):
     """The collection's integration pattern: check mode, real run, real run again, check mode again.
 
     The check run must predict the real one exactly (changed, actions, diff); the second real run and the last
     check run must report no change. Returns the real run's result.
     """
-    predicted = run_module(inventory, host, module, args, check=True)
-    applied = run_module(inventory, host, module, args)
+    predicted = run_module(inventory, host, module, args, check=True, extra_vars=extra_vars)
+    applied = run_module(inventory, host, module, args, extra_vars=extra_vars)
     assert predicted['changed'] == applied['changed'], (predicted, applied)
     assert predicted['actions'] == applied['actions']
     assert predicted['diff'] == applied['diff']
-    again = run_module(inventory, host, module, args)
+    again = run_module(inventory, host, module, args, extra_vars=extra_vars)
     assert not again.changed, 'second run changed: %s' % again['actions']
     assert again['diff']['before'] == again['diff']['after']
-    checked_again = run_module(inventory, host, module, args, check=True)
+    checked_again = run_module(inventory, host, module, args, check=True, extra_vars=extra_vars)
     assert not checked_again.changed, 'check run after converging predicted: %s' % checked_again['actions']
     return applied
 
