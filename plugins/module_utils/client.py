@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import time
 
@@ -137,12 +138,14 @@ class EngineClient:
 
     # -- transport -------------------------------------------------------------------------
 
-    def request(self, action, method, path, params=None, body=None, timeout=None):
+    def request(self, action, method, path, params=None, body=None, timeout=None, headers=None):
         """Call one endpoint; ``action`` says in plain words what was asked, for the error message."""
         url = self.api._url(path)
         kwargs = {'params': params or {}}
         if timeout is not None:
             kwargs['timeout'] = timeout
+        if headers:
+            kwargs['headers'] = headers
         try:
             if method == 'GET':
                 response = self.api._get(url, **kwargs)
@@ -218,9 +221,57 @@ class EngineClient:
     def nodes(self):
         return self.request('list the swarm nodes', 'GET', '/nodes')
 
+    # -- services and tasks, and the networks, configs and secrets services refer to ------------
+
+    def services(self, filters=None):
+        return self.request('list the services', 'GET', '/services', params=_filters(filters))
+
+    def service_inspect(self, service_id):
+        return self.request('inspect service %s' % service_id, 'GET', '/services/%s' % service_id)
+
+    def service_create(self, spec, registry_auth=None):
+        return self.request('create service %s' % spec.get('Name'), 'POST', '/services/create', body=spec,
+                            headers=_registry_auth_header(registry_auth))
+
+    def service_update(self, service_id, version, spec, rollback=None, registry_auth=None):
+        params = {'version': version}
+        if rollback:
+            params['rollback'] = rollback
+        return self.request('update service %s' % spec.get('Name', service_id), 'POST',
+                            '/services/%s/update' % service_id, params=params, body=spec,
+                            headers=_registry_auth_header(registry_auth))
+
+    def service_remove(self, service_id):
+        return self.request('remove service %s' % service_id, 'DELETE', '/services/%s' % service_id)
+
+    def tasks(self, filters=None):
+        return self.request('list the tasks', 'GET', '/tasks', params=_filters(filters))
+
+    def networks(self, filters=None):
+        return self.request('list the networks', 'GET', '/networks', params=_filters(filters))
+
+    def configs(self, filters=None):
+        return self.request('list the configs', 'GET', '/configs', params=_filters(filters))
+
+    def secrets(self, filters=None):
+        return self.request('list the secrets', 'GET', '/secrets', params=_filters(filters))
+
 
 def _flag(value):
     return 'true' if value else 'false'
+
+
+def _filters(filters):
+    """The API's filter parameter: a JSON mapping of filter name to a list of values."""
+    if not filters:
+        return {}
+    return {'filters': json.dumps(dict((name, values if isinstance(values, list) else [values])
+                                       for name, values in filters.items()))}
+
+
+def _registry_auth_header(registry_auth):
+    """X-Registry-Auth carries the (already encoded) credentials swarm agents pull the image with."""
+    return {'X-Registry-Auth': registry_auth} if registry_auth else None
 
 
 def _explanation(api_error):
