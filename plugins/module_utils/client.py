@@ -218,13 +218,30 @@ class EngineClient:
     def swarm_unlock_key(self):
         return self.request('read the swarm unlock key', 'GET', '/swarm/unlockkey').get('UnlockKey') or None
 
+    # -- nodes and tasks ----------------------------------------------------------------------
+
     def nodes(self):
         return self.request('list the swarm nodes', 'GET', '/nodes')
 
+    def node_inspect(self, node_id):
+        return self.request('inspect node %s' % node_id, 'GET', '/nodes/%s' % node_id)
+
+    def node_update(self, node_id, version, spec):
+        return self.request('update node %s' % node_id, 'POST', '/nodes/%s/update' % node_id,
+                            params={'version': version}, body=spec)
+
+    def node_remove(self, node_id, force=False):
+        return self.request('remove node %s' % node_id, 'DELETE', '/nodes/%s' % node_id,
+                            params={'force': _flag(force)})
+
     # -- services and tasks, and the networks, configs and secrets services refer to ------------
 
-    def services(self, filters=None):
-        return self.request('list the services', 'GET', '/services', params=_filters(filters))
+    def services(self, filters=None, status=False):
+        """``status`` adds each service's running/desired/completed task counts (ServiceStatus)."""
+        params = _filters(filters)
+        if status:
+            params['status'] = 'true'
+        return self.request('list the services', 'GET', '/services', params=params)
 
     def service_inspect(self, service_id):
         return self.request('inspect service %s' % service_id, 'GET', '/services/%s' % service_id)
