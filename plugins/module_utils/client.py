@@ -215,6 +215,9 @@ class EngineClient:
         }
         return self.request('update the swarm settings', 'POST', '/swarm/update', params=params, body=spec)
 
+    def swarm_unlock(self, unlock_key):
+        return self.request('unlock this manager', 'POST', '/swarm/unlock', body={'UnlockKey': unlock_key})
+
     def swarm_unlock_key(self):
         return self.request('read the swarm unlock key', 'GET', '/swarm/unlockkey').get('UnlockKey') or None
 

@@ -72,16 +72,20 @@ def run_module(argument_spec, planner, **module_kwargs):
     full_spec.update(argument_spec)
     module = AnsibleModule(argument_spec=full_spec, supports_check_mode=True, **module_kwargs)
     plan = None
+    failure = None
     try:
         client = EngineClient.from_params(module.params)
         plan = planner(client, module.params)
         plan.execute(check_mode=module.check_mode)
         report = plan.report(module.check_mode)
     except SwarmError as error:
-        failure = dict(error.details)
+        failure = error
+    if failure is not None:
+        # Failed outside the except block: a SwarmError is a message for the operator, not a traceback.
+        details = dict(failure.details)
         if plan is not None:
-            failure['actions'] = plan.summaries
-        module.fail_json(msg=str(error), **failure)
+            details['actions'] = plan.summaries
+        module.fail_json(msg=str(failure), **details)
     for warning in plan.warnings:
         module.warn(warning)
     result = dict(report)
