@@ -131,7 +131,7 @@ class EngineClient:
         except RequestException as error:
             raise EngineError('Could not reach the Docker engine at %s: %s' % (docker_host, error))
         client = cls(api, docker_host)
-        if _version_tuple(api.api_version) < _version_tuple(MINIMUM_API_VERSION):
+        if version_tuple(api.api_version) < version_tuple(MINIMUM_API_VERSION):
             raise EngineError('The Docker engine at %s speaks API %s; swarmops.swarm needs API %s or newer.'
                               % (docker_host, api.api_version, MINIMUM_API_VERSION))
         return client
@@ -249,20 +249,30 @@ class EngineClient:
     def service_inspect(self, service_id):
         return self.request('inspect service %s' % service_id, 'GET', '/services/%s' % service_id)
 
-    def service_create(self, spec, registry_auth=None):
+    def service_create(self, spec, with_registry_auth=False):
         return self.request('create service %s' % spec.get('Name'), 'POST', '/services/create', body=spec,
-                            headers=_registry_auth_header(registry_auth))
+                            headers=self._registry_auth_header(spec, with_registry_auth))
 
-    def service_update(self, service_id, version, spec, rollback=None, registry_auth=None):
+    def service_update(self, service_id, version, spec, rollback=None, with_registry_auth=False):
         params = {'version': version}
         if rollback:
             params['rollback'] = rollback
         return self.request('update service %s' % spec.get('Name', service_id), 'POST',
                             '/services/%s/update' % service_id, params=params, body=spec,
-                            headers=_registry_auth_header(registry_auth))
+                            headers=self._registry_auth_header(spec, with_registry_auth))
 
     def service_remove(self, service_id):
         return self.request('remove service %s' % service_id, 'DELETE', '/services/%s' % service_id)
+
+    def _registry_auth_header(self, spec, with_registry_auth):
+        """X-Registry-Auth: the credentials this node's docker config holds for the image's registry, which
+        the swarm hands to the agents that pull the image (what the CLI's --with-registry-auth sends)."""
+        if not with_registry_auth:
+            return None
+        image = ((spec.get('TaskTemplate') or {}).get('ContainerSpec') or {}).get('Image') or ''
+        registry = docker.auth.resolve_repository_name(image)[0]
+        encoded = docker.auth.get_config_header(self.api, registry)
+        return {'X-Registry-Auth': encoded} if encoded else None
 
     def tasks(self, filters=None):
         return self.request('list the tasks', 'GET', '/tasks', params=_filters(filters))
@@ -289,11 +299,6 @@ def _filters(filters):
                                        for name, values in filters.items()))}
 
 
-def _registry_auth_header(registry_auth):
-    """X-Registry-Auth carries the (already encoded) credentials swarm agents pull the image with."""
-    return {'X-Registry-Auth': registry_auth} if registry_auth else None
-
-
 def _explanation(api_error):
     explanation = api_error.explanation
     if isinstance(explanation, bytes):
@@ -301,5 +306,5 @@ def _explanation(api_error):
     return (explanation or str(api_error)).strip()
 
 
-def _version_tuple(version):
+def version_tuple(version):
     return tuple(int(part) for part in str(version).split('.') if part.isdigit())

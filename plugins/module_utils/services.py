@@ -1,0 +1,537 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, swarmops.swarm contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Services: read the live service by name, compare it with the task, plan create/update/remove/rollback, and
+wait until the rollout converged (swarm_service).
+
+Only the options the task sets are managed (``update_mode: merge``); ``update_mode: replace`` makes every declared
+option the task's, unset ones back to the engine's defaults. Fields no option declares are always kept.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import time
+
+from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.facts import service_facts, task_name
+from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
+from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import SERVICE_OPTIONS, mode_of
+from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
+    apply_to_spec,
+    argument_spec_of,
+    changed_options,
+    desired_api_values,
+    leaves_of,
+    normalise,
+    options_needing_newer_api,
+    options_view,
+    reset_options,
+)
+from ansible_collections.swarmops.swarm.plugins.module_utils.wait import wait_until
+
+SWARM_SERVICE_ARGUMENT_SPEC = dict(
+    name=dict(type='str', required=True),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    update_mode=dict(type='str', default='merge', choices=['merge', 'replace']),
+    recreate=dict(type='bool', default=False),
+    force_update=dict(type='bool', default=False),
+    rollback=dict(type='bool', default=False),
+    wait=dict(type='bool', default=True),
+    wait_timeout=dict(type='int', default=300),
+    resolve_image=dict(type='str', default='never', choices=['never']),
+    with_registry_auth=dict(type='bool', default=False),
+)
+SWARM_SERVICE_ARGUMENT_SPEC.update(argument_spec_of(SERVICE_OPTIONS))
+
+# Task states before a task runs, and the ones it can end in.
+_STARTING_STATES = ('new', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting')
+_ENDED_STATES = ('complete', 'shutdown', 'failed', 'rejected', 'remove', 'orphaned')
+_SHOWN_FAILING_TASKS = 5
+
+
+class ServiceReferences:
+    """Names of networks, configs and secrets resolved to the IDs a service spec holds, and back; read once."""
+
+    def __init__(self, client):
+        self._client = client
+        self._listed = {}
+
+    def _objects(self, kind):
+        if kind not in self._listed:
+            listing = {'network': self._client.networks, 'config': self._client.configs,
+                       'secret': self._client.secrets}[kind]()
+            self._listed[kind] = [(item.get('ID') or item.get('Id'), item.get('Name') or item['Spec']['Name'])
+                                  for item in listing or []]
+        return self._listed[kind]
+
+    def object_id(self, kind, name):
+        objects = self._objects(kind)
+        for object_id, object_name in objects:
+            if name in (object_name, object_id):
+                return object_id
+        matches = [object_id for object_id, _ in objects if object_id.startswith(name)]
+        if len(matches) == 1:
+            return matches[0]
+        raise SwarmError('The %s %r does not exist in this swarm: create it before the service that uses it.'
+                         % (kind, name))
+
+    def network_name(self, network_id):
+        for object_id, object_name in self._objects('network'):
+            if object_id == network_id:
+                return object_name
+        return network_id
+
+
+def find_service(client, name, status=False):
+    """The service named exactly ``name`` (the API's name filter also matches prefixes), or None; ``status``
+    adds its task counts."""
+    for service in client.services({'name': name}, status=status) or []:
+        if (service.get('Spec') or {}).get('Name') == name:
+            return service
+    return None
+
+
+def live_spec_of(service):
+    """The service's spec; networks attached the deprecated way (Spec.Networks) are read where they belong now."""
+    spec = copy.deepcopy(service.get('Spec') or {})
+    legacy_networks = spec.pop('Networks', None)
+    if legacy_networks and not (spec.get('TaskTemplate') or {}).get('Networks'):
+        spec.setdefault('TaskTemplate', {})['Networks'] = legacy_networks
+    return spec
+
+
+def plan_service(client, params):
+    name = params['name']
+    service = find_service(client, name)
+    outcome = _Outcome()
+    if params['state'] == 'absent':
+        plan = _plan_removal(client, params, service, outcome)
+    elif params['rollback']:
+        plan = _plan_rollback(client, params, service, outcome)
+    else:
+        references = ServiceReferences(client)
+        desired = desired_api_values(SERVICE_OPTIONS, params, references)
+        _check_api_version(client, desired)
+        if service is None:
+            plan = _plan_creation(client, params, desired, references, outcome)
+        else:
+            plan = _plan_update(client, params, service, desired, references, outcome)
+    plan.report = lambda check_mode: _report(client, name, outcome)
+    return plan
+
+
+class _Outcome:
+    """What applying the plan learnt, for the result: how long it waited."""
+
+    def __init__(self):
+        self.waited_seconds = 0.0
+
+
+def _check_api_version(client, desired):
+    api_version = client.api.api_version
+    too_new = options_needing_newer_api(SERVICE_OPTIONS, desired, api_version)
+    if too_new:
+        raise SwarmError('The Docker engine at %s speaks API %s; %s. Leave these options out for this engine.' % (
+            client.docker_host, api_version,
+            '; '.join('%s needs API %s or newer' % (name, version) for name, version in too_new)))
+
+
+# -- desired specs -------------------------------------------------------------------------
+
+def desired_spec(params, desired, live_spec):
+    """The spec the task asks for: the live spec with the task's options written in (merge), or with every
+    declared option reset to the engine's default first (replace); a forced update bumps ForceUpdate."""
+    base = live_spec if params['update_mode'] == 'merge' else reset_options(SERVICE_OPTIONS, live_spec)
+    spec = apply_to_spec(SERVICE_OPTIONS, desired, base)
+    spec['Name'] = params['name']
+    if params['force_update'] and live_spec:
+        template = spec.setdefault('TaskTemplate', {})
+        template['ForceUpdate'] = ((live_spec.get('TaskTemplate') or {}).get('ForceUpdate') or 0) + 1
+    return spec
+
+
+def managed_option_names(params, desired):
+    """The options the task manages: those it sets, or every declared option with update_mode replace."""
+    if params['update_mode'] == 'replace':
+        return [option.name for option in leaves_of(SERVICE_OPTIONS)]
+    return [option.name for option in leaves_of(SERVICE_OPTIONS) if option.name in desired]
+
+
+def _view(spec, names, references, state='present'):
+    view = dict(state=state)
+    view.update(options_view(SERVICE_OPTIONS, spec, references, names))
+    return view
+
+
+def _changes_summary(before, after, names):
+    parts = []
+    for name in names:
+        old, new = _dotted(before, name), _dotted(after, name)
+        parts.append('%s %s -> %s' % (name, _short(old), _short(new)))
+    return ', '.join(parts)
+
+
+def _dotted(view, name):
+    for key in name.split('.'):
+        view = (view or {}).get(key)
+    return view
+
+
+def _short(value):
+    text = '%r' % (value,) if not isinstance(value, str) else value
+    return text if len(text) <= 80 else text[:77] + '...'
+
+
+# -- planning ------------------------------------------------------------------------------
+
+def _plan_creation(client, params, desired, references, outcome):
+    if 'image' not in desired:
+        raise SwarmError('Service %s does not exist; creating it needs image.' % params['name'])
+    spec = desired_spec(params, desired, {})
+    names = managed_option_names(params, desired)
+    plan = Plan(before=dict(state='absent'), after=_view(spec, names, references))
+    plan.add('create service %s (%s, image %s)' % (params['name'], _mode_summary(spec), desired['image']),
+             lambda: _create(client, params, spec, outcome))
+    return plan
+
+
+def _plan_update(client, params, service, desired, references, outcome):
+    if params['update_mode'] == 'replace' and 'image' not in desired:
+        raise SwarmError('update_mode replace makes the spec exactly the task\'s, which needs image.')
+    live_spec = live_spec_of(service)
+    spec = desired_spec(params, desired, live_spec)
+    names = managed_option_names(params, desired)
+    changed = changed_options(SERVICE_OPTIONS, live_spec, spec, names)
+    before = _view(live_spec, names, references)
+    after = _view(spec, names, references)
+    plan = Plan(before=before, after=after)
+    name = params['name']
+    if 'mode' in changed:
+        if not params['recreate']:
+            raise SwarmError(
+                'Service %s is %s; the task asks for %s. The engine cannot change the mode of a service in place. '
+                'Set recreate: true to remove the service and create it again (all its tasks are replaced at once), '
+                'or keep mode: %s.' % (name, mode_of(live_spec.get('Mode')), mode_of(spec.get('Mode')),
+                                       mode_of(live_spec.get('Mode'))))
+        plan.add('remove service %s to re-create it: %s' % (name, _changes_summary(before, after, changed)),
+                 lambda: _remove(client, params, service['ID'], outcome))
+        plan.add('create service %s (%s, image %s)' % (name, _mode_summary(spec), _image_of(spec)),
+                 lambda: _create(client, params, spec, outcome))
+        return plan
+    if changed or params['force_update']:
+        what = [_changes_summary(before, after, changed)] if changed else []
+        if params['force_update']:
+            what.append('force new tasks (ForceUpdate %d -> %d)' % (
+                (live_spec.get('TaskTemplate') or {}).get('ForceUpdate') or 0, spec['TaskTemplate']['ForceUpdate']))
+        plan.add('update service %s: %s' % (name, '; '.join(what)),
+                 lambda: _update(client, params, service['ID'], desired, outcome))
+    return plan
+
+
+def _plan_rollback(client, params, service, outcome):
+    name = params['name']
+    set_options = [option.name for option in leaves_of(SERVICE_OPTIONS) if option.param_value(params) is not None]
+    if set_options or params['force_update']:
+        raise SwarmError('rollback: true returns service %s to its previous spec; it cannot be combined with options '
+                         'that change the spec (%s).' % (name, ', '.join(set_options or ['force_update'])))
+    if service is None:
+        raise SwarmError('Service %s does not exist: there is nothing to roll back.' % name)
+    live_spec = live_spec_of(service)
+    previous = service.get('PreviousSpec')
+    references = ServiceReferences(client)
+    plan = Plan(before=_view(live_spec, None, references))
+    update_state = (service.get('UpdateStatus') or {}).get('State') or ''
+    # The engine swaps Spec and PreviousSpec on a rollback: rolling back again would re-apply the update that was
+    # just undone, so a service whose last change was a rollback is where rollback: true wants it.
+    if not previous or update_state.startswith('rollback_') or _same_spec(previous, live_spec):
+        return plan
+    previous_spec = live_spec_of({'Spec': previous})
+    plan.after = _view(previous_spec, None, references)
+    changed = changed_options(SERVICE_OPTIONS, live_spec, previous_spec)
+    plan.add('roll service %s back to its previous spec: %s' % (
+        name, _changes_summary(plan.before, plan.after, changed) or 'fields no option manages'),
+        lambda: _roll_back(client, params, service['ID'], outcome))
+    return plan
+
+
+def _same_spec(previous, live_spec):
+    # A rollback keeps the current ForceUpdate, so it does not tell the specs apart.
+    def comparable(spec):
+        spec = live_spec_of({'Spec': spec})
+        spec.get('TaskTemplate', {}).pop('ForceUpdate', None)
+        return normalise(spec)
+    return comparable(previous) == comparable(live_spec)
+
+
+def _plan_removal(client, params, service, outcome):
+    if service is None:
+        return Plan(before=dict(state='absent'))
+    live_spec = live_spec_of(service)
+    plan = Plan(before=_view(live_spec, None, ServiceReferences(client)), after=dict(state='absent'))
+    plan.add('remove service %s' % params['name'], lambda: _remove(client, params, service['ID'], outcome))
+    return plan
+
+
+_REPLICAS = next(option for option in SERVICE_OPTIONS if option.name == 'replicas')
+
+
+def _mode_summary(spec):
+    mode = mode_of(spec.get('Mode'))
+    replicas = _REPLICAS.live_value(spec)
+    if mode == 'replicated':
+        return 'replicated, %d replicas' % replicas
+    if mode == 'replicated-job':
+        return 'replicated-job, %d completions' % replicas
+    return mode
+
+
+def _image_of(spec):
+    return ((spec.get('TaskTemplate') or {}).get('ContainerSpec') or {}).get('Image')
+
+
+# -- applying ------------------------------------------------------------------------------
+
+def _create(client, params, spec, outcome):
+    created = client.service_create(spec, with_registry_auth=params['with_registry_auth'])
+    if params['wait']:
+        _wait(outcome, Rollout(client, created['ID']), params)
+
+
+def _update(client, params, service_id, desired, outcome):
+    def read_and_write():
+        service = client.service_inspect(service_id)
+        spec = desired_spec(params, desired, live_spec_of(service))
+        client.service_update(service_id, service['Version']['Index'], spec,
+                              with_registry_auth=params['with_registry_auth'])
+    client.retry_out_of_sequence(read_and_write)
+    if params['wait']:
+        attempted = _task_template(client.service_inspect(service_id))
+        _wait(outcome, Rollout(client, service_id, attempted_template=attempted), params)
+
+
+def _roll_back(client, params, service_id, outcome):
+    def read_and_write():
+        service = client.service_inspect(service_id)
+        client.service_update(service_id, service['Version']['Index'], service['Spec'], rollback='previous')
+    client.retry_out_of_sequence(read_and_write)
+    if params['wait']:
+        _wait(outcome, Rollout(client, service_id, rolling_back=True), params)
+
+
+def _remove(client, params, service_id, outcome):
+    client.service_remove(service_id)
+    if params['wait']:
+        # Containers stop after the service is gone; host-mode ports and volumes are free only then.
+        _, waited = wait_until(lambda: _tasks_stopped(client, service_id), params['wait_timeout'],
+                               'the tasks of service %s to stop' % params['name'])
+        outcome.waited_seconds += waited
+
+
+def _tasks_stopped(client, service_id):
+    active = [task for task in client.tasks({'service': service_id})
+              if (task.get('Status') or {}).get('State') not in _ENDED_STATES]
+    return not active, '%d tasks still running or starting' % len(active)
+
+
+def _wait(outcome, rollout, params):
+    try:
+        wait_until(rollout.check, params['wait_timeout'], 'service %s to converge' % params['name'])
+    finally:
+        outcome.waited_seconds += rollout.elapsed()
+
+
+# -- waiting for a rollout -----------------------------------------------------------------
+
+class Rollout:
+    """Whether a service's rollout converged: every desired task running the current spec (or completed, for
+    jobs) and the update finished. A paused or rolled back update fails with the tasks that failed and why."""
+
+    def __init__(self, client, service_id, attempted_template=None, rolling_back=False, clock=time.monotonic):
+        self._client = client
+        self._service_id = service_id
+        self._attempted_template = attempted_template
+        self._rolling_back = rolling_back
+        self._clock = clock
+        self._started = self._clock()
+
+    def elapsed(self):
+        return round(self._clock() - self._started, 1)
+
+    def check(self):
+        service = self._client.service_inspect(self._service_id)
+        tasks = self._client.tasks({'service': self._service_id})
+        update = service.get('UpdateStatus') or {}
+        state = update.get('State')
+        if state in self._failed_states():
+            raise SwarmError(self._failure_message(service, tasks, update), waited_seconds=self.elapsed(),
+                             update_status=update)
+        done, progress = self._converged(service, tasks)
+        if state in ('updating', 'rollback_started'):
+            return False, 'update %s; %s' % (state, progress)
+        return done, progress
+
+    def _failed_states(self):
+        if self._rolling_back:
+            return ('rollback_paused', 'paused')
+        return ('paused', 'rollback_paused', 'rollback_completed')
+
+    def _converged(self, service, tasks):
+        spec = service.get('Spec') or {}
+        name = spec.get('Name')
+        mode = mode_of(spec.get('Mode'))
+        template = _task_template(service)
+        if mode in ('replicated-job', 'global-job'):
+            return self._job_converged(service, tasks, mode, name)
+        desired_running = [task for task in tasks if task.get('DesiredState') == 'running']
+        current = [task for task in desired_running if _task_spec(task) == template]
+        running = [task for task in current if _task_state(task) == 'running']
+        outdated = [task for task in desired_running if task not in current]
+        if mode == 'replicated':
+            wanted = ((spec.get('Mode') or {}).get('Replicated') or {}).get('Replicas', 1)
+            done = len(running) == wanted and len(desired_running) == wanted
+        else:
+            eligible = self._eligible_nodes(spec, desired_running)
+            wanted = len(eligible)
+            done = eligible <= set(task.get('NodeID') for task in running) and len(running) == len(desired_running)
+        progress = '%d/%d tasks running' % (len(running), wanted)
+        waiting = [task for task in current if task not in running] + outdated
+        if waiting:
+            progress += '; ' + ', '.join(self._describe_task(name, task, outdated) for task in waiting[:5])
+        return done, progress
+
+    def _job_converged(self, service, tasks, mode, name):
+        spec = service['Spec']
+        iteration = ((service.get('JobStatus') or {}).get('JobIteration') or {}).get('Index', 0)
+        of_iteration = [task for task in tasks if (task.get('JobIteration') or {}).get('Index', 0) == iteration]
+        completed = [task for task in of_iteration if _task_state(task) == 'complete']
+        if mode == 'replicated-job':
+            job = (spec.get('Mode') or {}).get('ReplicatedJob') or {}
+            wanted = job.get('TotalCompletions') or job.get('MaxConcurrent') or 1
+            done = len(completed) >= wanted
+        else:
+            eligible = self._eligible_nodes(spec, of_iteration)
+            wanted = len(eligible)
+            done = eligible <= set(task.get('NodeID') for task in completed)
+        progress = '%d/%d tasks completed' % (len(completed), wanted)
+        unfinished = [task for task in of_iteration if task not in completed and task.get('DesiredState') != 'shutdown']
+        if unfinished:
+            progress += '; ' + ', '.join(self._describe_task(name, task) for task in unfinished[:5])
+        return done, progress
+
+    def _eligible_nodes(self, spec, tasks):
+        """IDs of the nodes a global service must run on: ready, active, and matching its constraints.
+
+        A constraint this check cannot read (platform, engine labels of unknown nodes) makes a node count only if
+        the orchestrator already gave it a task.
+        """
+        constraints = ((spec.get('TaskTemplate') or {}).get('Placement') or {}).get('Constraints') or []
+        with_tasks = set(task.get('NodeID') for task in tasks)
+        eligible = set()
+        for node in self._client.nodes():
+            if (node.get('Status') or {}).get('State') != 'ready' or \
+                    (node.get('Spec') or {}).get('Availability') != 'active':
+                continue
+            verdict = node_matches(node, constraints)
+            if verdict or (verdict is None and node['ID'] in with_tasks):
+                eligible.add(node['ID'])
+        return eligible
+
+    def _describe_task(self, name, task, outdated=()):
+        status = task.get('Status') or {}
+        label = '%s (%s)' % (task_name(task, name), task['ID'][:12])
+        text = '%s: %s' % (label, status.get('State'))
+        reason = status.get('Err') or (status.get('Message') if status.get('Message') != status.get('State') else '')
+        if reason:
+            text += ' (%s)' % reason
+        if task in outdated:
+            text += ', previous spec'
+        return text
+
+    def _failure_message(self, service, tasks, update):
+        name = service['Spec']['Name']
+        state = update.get('State')
+        if self._rolling_back:
+            headline = 'Service %s: the rollback did not finish: it is %s (%s).' % (name, state, update.get('Message'))
+        elif state == 'paused':
+            headline = ('Service %s: the update is paused (%s). Fix the cause and run again, or return to the previous '
+                        'spec with rollback: true.' % (name, update.get('Message')))
+        else:
+            headline = ('Service %s: the update failed and the engine rolled it back (%s: %s); the service is on its '
+                        'previous spec.' % (name, state, update.get('Message')))
+        failing = self._failing_tasks(tasks)
+        if failing:
+            headline += ' Failing tasks: %s.' % '; '.join(self._describe_task(name, task) for task in failing)
+        return headline
+
+    def _failing_tasks(self, tasks):
+        if self._attempted_template is not None:
+            tasks = [task for task in tasks if _task_spec(task) == self._attempted_template]
+        ended = [task for task in tasks if _task_state(task) not in ('running',) + _STARTING_STATES]
+        # Tasks that failed on their own first; those the engine shut down while undoing the update after them.
+        ended.sort(key=lambda task: (_task_state(task) == 'shutdown', task.get('CreatedAt') or ''))
+        return ended[:_SHOWN_FAILING_TASKS]
+
+
+def _task_state(task):
+    return (task.get('Status') or {}).get('State')
+
+
+def _task_template(service):
+    """The task spec that tasks of the service's current spec carry (the engine does not copy Runtime into it)."""
+    template = copy.deepcopy(((service.get('Spec') or {}).get('TaskTemplate')) or {})
+    template.pop('Runtime', None)
+    return normalise(template)
+
+
+def _task_spec(task):
+    spec = copy.deepcopy(task.get('Spec') or {})
+    spec.pop('Runtime', None)
+    return normalise(spec)
+
+
+def node_matches(node, constraints):
+    """Whether a node satisfies placement constraints: True, False, or None when a constraint cannot be read."""
+    description = node.get('Description') or {}
+    known = {
+        'node.id': node.get('ID'),
+        'node.hostname': description.get('Hostname'),
+        'node.role': (node.get('Spec') or {}).get('Role'),
+        'node.platform.os': (description.get('Platform') or {}).get('OS'),
+        'node.platform.arch': (description.get('Platform') or {}).get('Architecture'),
+    }
+    verdict = True
+    for constraint in constraints:
+        operator = '==' if '==' in constraint else '!=' if '!=' in constraint else None
+        if operator is None:
+            return None
+        key, value = [part.strip() for part in constraint.split(operator, 1)]
+        if key.startswith('node.labels.'):
+            actual = ((node.get('Spec') or {}).get('Labels') or {}).get(key[len('node.labels.'):])
+        elif key.startswith('engine.labels.'):
+            actual = ((description.get('Engine') or {}).get('Labels') or {}).get(key[len('engine.labels.'):])
+        elif key in known:
+            actual = known[key]
+        else:
+            return None
+        matches = actual is not None and actual.lower() == value.lower() if key != 'node.id' else actual == value
+        if matches != (operator == '=='):
+            verdict = False
+    return verdict
+
+
+# -- result --------------------------------------------------------------------------------
+
+def _report(client, name, outcome):
+    service = find_service(client, name, status=True)
+    return dict(service=describe_service(client, service) if service else None,
+                waited_seconds=outcome.waited_seconds)
+
+
+def describe_service(client, service, references=None):
+    """The service as swarm_info reports it, plus every option of this module as the live spec holds it."""
+    facts = service_facts(service)
+    facts['options'] = options_view(SERVICE_OPTIONS, live_spec_of(service), references or ServiceReferences(client))
+    return facts
