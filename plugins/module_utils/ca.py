@@ -43,7 +43,6 @@ SWARM_CA_ARGUMENT_SPEC = dict(
 )
 SWARM_CA_MODULE_KWARGS = dict(
     required_by=dict(signing_ca_key=('signing_ca_cert',)),
-    mutually_exclusive=[('rotate', 'signing_ca_cert')],
 )
 
 _PEM_CERTIFICATE = re.compile(r'-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----', re.DOTALL)
@@ -126,6 +125,9 @@ def plan_swarm_ca(client, params):
 
 def _rotation(params, live):
     """The CAConfig fields that start a root rotation, or None when the trust root is already as asked."""
+    if params['rotate'] and params.get('signing_ca_cert'):
+        raise SwarmError('rotate: true makes the swarm generate a new root CA; it cannot be combined with '
+                         'signing_ca_cert, which rotates to the given one.')
     if params['rotate']:
         forced = ((live.get('Spec') or {}).get('CAConfig') or {}).get('ForceRotate') or 0
         return dict(ca_config={'ForceRotate': forced + 1, 'SigningCACert': '', 'SigningCAKey': ''},

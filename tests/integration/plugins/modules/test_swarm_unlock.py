@@ -28,3 +28,12 @@ def test_a_restarted_manager_is_unlocked_and_a_wrong_key_changes_nothing(swarm_s
     assert result['local_node_state'] == 'active'
     assert unlock_key not in str(result)
     assert swarm_sandbox.node_list('manager1')['manager3']['manager_status'] == 'Reachable'
+
+
+def test_rotating_the_unlock_key_returns_the_new_key(swarm_sandbox):
+    swarm_sandbox.form_swarm(managers=['manager1'], workers=[])
+    first = run_module(swarm_sandbox.inventory, 'manager1', 'swarmops.swarm.swarm_init', dict(autolock_managers=True))
+    rotated = run_module(swarm_sandbox.inventory, 'manager1', 'swarmops.swarm.swarm_init',
+                         dict(autolock_managers=True, rotate_unlock_key=True))
+    assert rotated.changed and rotated['unlock_key'] != first['unlock_key']
+    assert rotated['unlock_key'] == swarm_sandbox.sh('manager1', 'docker swarm unlock-key -q')

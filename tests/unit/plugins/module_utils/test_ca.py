@@ -135,3 +135,8 @@ def test_external_cas_and_expiry_are_compared_and_updated():
     engine.swarm['Spec']['CAConfig']['ExternalCAs'] = engine.updates[0]['ExternalCAs']
     again, _ = run(engine, external_ca=external, node_cert_expiry='720h')
     assert not again.changed
+
+
+def test_rotate_and_a_given_certificate_exclude_each_other():
+    with pytest.raises(SwarmError, match='cannot be combined with signing_ca_cert'):
+        run(FakeCAEngine(), rotate=True, signing_ca_cert=OTHER_ROOT, signing_ca_key='KEY')
