@@ -308,7 +308,7 @@ def _update(client, params, service_id, desired, outcome):
                               with_registry_auth=params['with_registry_auth'])
     client.retry_out_of_sequence(read_and_write)
     if params['wait']:
-        attempted = _task_template(client.service_inspect(service_id))
+        attempted = (client.service_inspect(service_id)['Spec'] or {}).get('TaskTemplate')
         _wait(outcome, Rollout(client, service_id, attempted_template=attempted), params)
 
 
@@ -352,7 +352,8 @@ class Rollout:
     def __init__(self, client, service_id, attempted_template=None, rolling_back=False, clock=time.monotonic):
         self._client = client
         self._service_id = service_id
-        self._attempted_template = attempted_template
+        # The task template of the update this rollout follows: its tasks are the ones that can have failed it.
+        self._attempted_template = _comparable_task_spec(attempted_template) if attempted_template else None
         self._rolling_back = rolling_back
         self._clock = clock
         self._started = self._clock()
@@ -382,11 +383,11 @@ class Rollout:
         spec = service.get('Spec') or {}
         name = spec.get('Name')
         mode = mode_of(spec.get('Mode'))
-        template = _task_template(service)
+        template = _comparable_task_spec(spec.get('TaskTemplate'))
         if mode in ('replicated-job', 'global-job'):
             return self._job_converged(service, tasks, mode, name)
         desired_running = [task for task in tasks if task.get('DesiredState') == 'running']
-        current = [task for task in desired_running if _task_spec(task) == template]
+        current = [task for task in desired_running if _comparable_task_spec(task.get('Spec')) == template]
         running = [task for task in current if _task_state(task) == 'running']
         outdated = [task for task in desired_running if task not in current]
         if mode == 'replicated':
@@ -468,7 +469,7 @@ class Rollout:
 
     def _failing_tasks(self, tasks):
         if self._attempted_template is not None:
-            tasks = [task for task in tasks if _task_spec(task) == self._attempted_template]
+            tasks = [task for task in tasks if _comparable_task_spec(task.get('Spec')) == self._attempted_template]
         ended = [task for task in tasks if _task_state(task) not in ('running',) + _STARTING_STATES]
         # Tasks that failed on their own first; those the engine shut down while undoing the update after them.
         ended.sort(key=lambda task: (_task_state(task) == 'shutdown', task.get('CreatedAt') or ''))
@@ -479,17 +480,12 @@ def _task_state(task):
     return (task.get('Status') or {}).get('State')
 
 
-def _task_template(service):
-    """The task spec that tasks of the service's current spec carry (the engine does not copy Runtime into it)."""
-    template = copy.deepcopy(((service.get('Spec') or {}).get('TaskTemplate')) or {})
+def _comparable_task_spec(template):
+    """A service's task template or a task's spec, comparable with each other: the engine does not copy
+    Runtime into a task's spec, and leaves out empty fields."""
+    template = copy.deepcopy(template or {})
     template.pop('Runtime', None)
     return normalise(template)
-
-
-def _task_spec(task):
-    spec = copy.deepcopy(task.get('Spec') or {})
-    spec.pop('Runtime', None)
-    return normalise(spec)
 
 
 def node_matches(node, constraints):

@@ -328,7 +328,7 @@ def apply_to_spec(options, desired_values, spec):
             continue
         path = option.path_in(merged)
         if path is None:
-            raise SwarmError('%s does not apply here: %s' % (option.name, option.description or 'see the documentation'))
+            raise SwarmError(option.description or '%s does not apply to this spec.' % option.name)
         if option.group_default is not None and get_path(merged, option.group_path) is None:
             set_path(merged, option.group_path, copy.deepcopy(option.group_default))
         value = option.merged(get_path(merged, path), copy.deepcopy(desired_values[option.name]))

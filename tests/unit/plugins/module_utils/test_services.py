@@ -1,0 +1,269 @@
+# -*- coding: utf-8 -*-
+"""The swarm_service planner over recorded services: what it plans, what it writes, and how it waits."""
+
+import copy
+import json
+
+import pytest
+
+from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
+    SWARM_SERVICE_ARGUMENT_SPEC,
+    Rollout,
+    node_matches,
+    plan_service,
+)
+from tests.unit.fake_engine import load_fixture
+from tests.unit.fake_service_engine import FakeServiceEngine
+
+
+def params(**task):
+    values = dict((name, spec.get('default')) for name, spec in SWARM_SERVICE_ARGUMENT_SPEC.items())
+    values.update(task)
+    return values
+
+
+def apply(engine, **task):
+    plan = plan_service(engine, params(**task))
+    plan.execute(check_mode=False)
+    return plan
+
+
+def test_an_unchanged_task_plans_nothing():
+    engine = FakeServiceEngine('updated')
+    plan = plan_service(engine, params(name='apimin', image='swarmops/web:2', replicas=2, endpoint_mode='dnsrr'))
+    assert plan.summaries == [] and plan.before == plan.after
+
+
+def test_a_new_service_is_created_with_only_what_the_task_sets():
+    engine = FakeServiceEngine()
+    plan = apply(engine, name='web', image='swarmops/web:1', replicas=3, networks=['svc_front'])
+    assert plan.summaries == ['create service web (replicated, 3 replicas, image swarmops/web:1)']
+    assert plan.before == dict(state='absent')
+    assert plan.after == dict(state='present', image='swarmops/web:1', replicas=3, networks=['svc_front'])
+    (_, spec), = [call for call in engine.calls if call[0] == 'create']
+    assert spec == {'Name': 'web', 'TaskTemplate': {'ContainerSpec': {'Image': 'swarmops/web:1'},
+                                                    'Networks': [{'Target': 'bcpvcb0uohram0bqke7wfgits'}]},
+                    'Mode': {'Replicated': {'Replicas': 3}}}
+    assert plan_service(engine, params(name='web', image='swarmops/web:1', replicas=3)).summaries == []
+
+
+def test_creating_needs_an_image():
+    with pytest.raises(SwarmError, match='Service web does not exist; creating it needs image'):
+        plan_service(FakeServiceEngine(), params(name='web', replicas=2))
+
+
+def test_merge_changes_only_what_the_task_sets():
+    engine = FakeServiceEngine('full')
+    plan = apply(engine, name='full', replicas=3)
+    assert plan.summaries == ['update service full: replicas 2 -> 3']
+    assert plan.before == dict(state='present', replicas=2) and plan.after == dict(state='present', replicas=3)
+    (_, _, version, spec, rollback), = [call for call in engine.calls if call[0] == 'update']
+    live = load_fixture('service_full.json')
+    assert version == live['Version']['Index'] and rollback is None
+    expected = copy.deepcopy(live['Spec'])
+    expected['Mode']['Replicated']['Replicas'] = 3
+    assert spec == expected
+
+
+def test_replace_resets_what_the_task_leaves_out():
+    engine = FakeServiceEngine('full')
+    plan = apply(engine, name='full', image='swarmops/web:1', replicas=2, update_mode='replace')
+    assert len(plan.summaries) == 1 and 'env' in plan.summaries[0] and 'image' not in plan.summaries[0]
+    spec = engine.service_named('full')['Spec']
+    assert spec['TaskTemplate']['ContainerSpec'] == {'Image': 'swarmops/web:1', 'DNSConfig': {}}
+    assert 'UpdateConfig' not in spec and 'Networks' not in spec['TaskTemplate']
+    assert spec['TaskTemplate']['Runtime'] == 'container', 'fields no option declares are kept'
+    assert plan.after['update_config']['parallelism'] == 1, 'the diff shows the engine default that now applies'
+    again = plan_service(engine, params(name='full', image='swarmops/web:1', replicas=2, update_mode='replace'))
+    assert again.summaries == []
+
+
+def test_replace_needs_an_image():
+    with pytest.raises(SwarmError, match='update_mode replace .* needs image'):
+        plan_service(FakeServiceEngine('full'), params(name='full', replicas=2, update_mode='replace'))
+
+
+def test_a_mode_change_is_refused_without_recreate():
+    engine = FakeServiceEngine('full')
+    with pytest.raises(SwarmError) as refused:
+        plan_service(engine, params(name='full', mode='global'))
+    assert 'Service full is replicated; the task asks for global' in str(refused.value)
+    assert 'Set recreate: true' in str(refused.value)
+    assert engine.calls == []
+
+
+def test_recreate_removes_and_creates_keeping_the_other_live_values():
+    engine = FakeServiceEngine('full')
+    plan = apply(engine, name='full', mode='global', recreate=True, wait=False)
+    assert [summary.split(': ')[0] for summary in plan.summaries] == [
+        'remove service full to re-create it', 'create service full (global, image swarmops/web:1)']
+    assert engine.writes() == ['remove', 'create']
+    created = engine.service_named('full')['Spec']
+    assert created['Mode'] == {'Global': {}}
+    assert created['TaskTemplate']['ContainerSpec']['Env'] == \
+        load_fixture('service_full.json')['Spec']['TaskTemplate']['ContainerSpec']['Env']
+
+
+def test_force_update_bumps_the_counter_every_run():
+    engine = FakeServiceEngine('updated')
+    for counter in (1, 2):
+        plan = apply(engine, name='apimin', force_update=True)
+        assert plan.summaries == ['update service apimin: force new tasks (ForceUpdate %d -> %d)'
+                                  % (counter - 1, counter)]
+    assert engine.service_named('apimin')['Spec']['TaskTemplate']['ForceUpdate'] == 2
+
+
+def test_rollback_returns_to_the_previous_spec_once():
+    engine = FakeServiceEngine('updated')
+    plan = apply(engine, name='apimin', rollback=True)
+    assert plan.summaries == ['roll service apimin back to its previous spec: image swarmops/web:2 -> '
+                              'swarmops/web:1, replicas 2 -> 1']
+    (_, _, _, _, rollback), = [call for call in engine.calls if call[0] == 'update']
+    assert rollback == 'previous'
+    assert engine.service_named('apimin')['Spec']['TaskTemplate']['ContainerSpec']['Image'] == 'swarmops/web:1'
+    again = plan_service(engine, params(name='apimin', rollback=True))
+    assert again.summaries == [], 'the swapped PreviousSpec is the update just undone; it is not re-applied'
+
+
+def test_rollback_without_a_previous_spec_is_no_change():
+    engine = FakeServiceEngine('rolled_back')
+    assert plan_service(engine, params(name='hc', rollback=True)).summaries == []
+    assert plan_service(FakeServiceEngine('full'), params(name='full', rollback=True)).summaries == []
+
+
+def test_rollback_when_the_spec_already_equals_the_previous_one_is_no_change():
+    engine = FakeServiceEngine('updated')
+    service = engine.service_named('apimin')
+    service['PreviousSpec'] = copy.deepcopy(service['Spec'])
+    service['PreviousSpec']['TaskTemplate']['ForceUpdate'] = 7
+    assert plan_service(engine, params(name='apimin', rollback=True)).summaries == []
+
+
+def test_rollback_refuses_spec_options_and_missing_services():
+    with pytest.raises(SwarmError, match='cannot be combined with options that change the spec \\(image\\)'):
+        plan_service(FakeServiceEngine('updated'), params(name='apimin', rollback=True, image='swarmops/web:3'))
+    with pytest.raises(SwarmError, match='Service gone does not exist: there is nothing to roll back'):
+        plan_service(FakeServiceEngine(), params(name='gone', rollback=True))
+
+
+def test_absent_removes_once():
+    engine = FakeServiceEngine('updated')
+    plan = apply(engine, name='apimin', state='absent', wait=False)
+    assert plan.summaries == ['remove service apimin'] and plan.after == dict(state='absent')
+    assert plan.before['image'] == 'swarmops/web:2'
+    assert plan_service(engine, params(name='apimin', state='absent')).summaries == []
+
+
+def test_the_name_must_match_exactly():
+    engine = FakeServiceEngine('updated')
+    plan = plan_service(engine, params(name='apim', image='swarmops/web:1'))
+    assert plan.summaries[0].startswith('create service apim ')
+
+
+def test_start_interval_on_an_old_engine_is_a_clear_failure():
+    with pytest.raises(SwarmError, match='speaks API 1.41; healthcheck.start_interval needs API 1.44 or newer'):
+        plan_service(FakeServiceEngine('updated'), params(name='apimin', healthcheck=dict(start_interval='1s')))
+    plan = plan_service(FakeServiceEngine('updated', api_version='1.44'),
+                        params(name='apimin', healthcheck=dict(start_interval='1s')))
+    assert plan.summaries == ['update service apimin: healthcheck.start_interval None -> 1s']
+
+
+def test_check_mode_plans_the_same_and_writes_nothing():
+    engine = FakeServiceEngine('full')
+    task = params(name='full', image='swarmops/web:2', update_config=dict(parallelism=3))
+    predicted = plan_service(engine, task)
+    predicted.execute(check_mode=True)
+    assert engine.calls == []
+    applied = plan_service(engine, task)
+    applied.execute(check_mode=False)
+    assert (predicted.summaries, predicted.before, predicted.after) == (applied.summaries, applied.before,
+                                                                        applied.after)
+
+
+def test_an_update_that_rolled_back_fails_naming_the_failing_tasks():
+    engine = FakeServiceEngine('rolled_back')
+    service_id = engine.service_named('hc')['ID']
+    engine.tasks_by_service[service_id] = load_fixture('service_rolled_back_tasks.json')
+    attempted, = set(json.dumps(task['Spec'], sort_keys=True) for task in engine.tasks_by_service[service_id]
+                     if task['Spec']['ContainerSpec'].get('Healthcheck'))
+    rollout = Rollout(engine, service_id, attempted_template=dict(json.loads(attempted), Runtime='container'))
+    with pytest.raises(SwarmError) as failed:
+        rollout.check()
+    message = str(failed.value)
+    assert message.startswith('Service hc: the update failed and the engine rolled it back (rollback_completed: '
+                              'rollback completed); the service is on its previous spec. Failing tasks: ')
+    assert 'hc.1 (3u1s0ej6b00j): complete (finished)' in message
+    assert 'fabpdm40' not in message, 'tasks of the previous spec are not failing tasks'
+
+
+def test_a_requested_rollback_that_completed_has_converged():
+    engine = FakeServiceEngine('rolled_back')
+    service_id = engine.service_named('hc')['ID']
+    engine.tasks_by_service[service_id] = load_fixture('service_rolled_back_tasks.json')
+    assert Rollout(engine, service_id, rolling_back=True).check() == (True, '2/2 tasks running')
+
+
+def test_a_converged_update_is_done_and_progress_names_what_is_missing():
+    engine = FakeServiceEngine('updated')
+    service_id = engine.service_named('apimin')['ID']
+    tasks = load_fixture('service_updated_tasks.json')
+    engine.tasks_by_service[service_id] = tasks
+    assert Rollout(engine, service_id).check() == (True, '2/2 tasks running')
+    starting = copy.deepcopy(tasks)
+    starting[0]['Status'].update(State='preparing', Message='preparing')
+    engine.tasks_by_service[service_id] = starting
+    done, progress = Rollout(engine, service_id).check()
+    assert not done
+    assert progress == '1/2 tasks running; apimin.1 (%s): preparing' % starting[0]['ID'][:12]
+
+
+def test_an_update_in_progress_is_not_done():
+    engine = FakeServiceEngine('updated')
+    service = engine.service_named('apimin')
+    service['UpdateStatus'] = {'State': 'updating', 'Message': 'update in progress'}
+    engine.tasks_by_service[service['ID']] = load_fixture('service_updated_tasks.json')
+    assert Rollout(engine, service['ID']).check() == (False, 'update updating; 2/2 tasks running')
+
+
+def test_a_paused_update_fails():
+    engine = FakeServiceEngine('updated')
+    service = engine.service_named('apimin')
+    service['UpdateStatus'] = {'State': 'paused', 'Message': 'update paused due to failure or early termination of '
+                                                             'task r5s29mmhiigj'}
+    with pytest.raises(SwarmError, match='the update is paused \\(update paused due to failure .*\\). Fix the cause'):
+        Rollout(engine, service['ID']).check()
+
+
+def test_a_global_service_runs_on_every_eligible_node():
+    engine = FakeServiceEngine('global')
+    engine.nodes_list = load_fixture('service_nodes.json')
+    service_id = engine.service_named('glob')['ID']
+    engine.tasks_by_service[service_id] = load_fixture('service_global_tasks.json')
+    assert Rollout(engine, service_id).check() == (True, '5/5 tasks running')
+    engine.tasks_by_service[service_id] = load_fixture('service_global_tasks.json')[1:]
+    done, progress = Rollout(engine, service_id).check()
+    assert not done and progress == '4/5 tasks running'
+
+
+def test_a_replicated_job_is_done_when_its_completions_are():
+    engine = FakeServiceEngine('replicated_job')
+    service_id = engine.service_named('job')['ID']
+    engine.tasks_by_service[service_id] = load_fixture('service_replicated_job_tasks.json')
+    assert Rollout(engine, service_id).check() == (True, '4/4 tasks completed')
+    engine.tasks_by_service[service_id] = load_fixture('service_replicated_job_tasks.json')[:3]
+    assert Rollout(engine, service_id).check() == (False, '3/4 tasks completed')
+
+
+@pytest.mark.parametrize('constraints, verdict', [
+    ([], True),
+    (['node.role==worker'], True),
+    (['node.role == manager'], False),
+    (['node.hostname!=worker1'], False),
+    (['node.labels.zone==a'], False),
+    (['node.platform.os==linux', 'node.role!=manager'], True),
+    (['node.ip==10.0.0.1'], None),
+])
+def test_constraints_are_evaluated_where_they_can_be(constraints, verdict):
+    worker1 = [node for node in load_fixture('service_nodes.json') if node['Description']['Hostname'] == 'worker1'][0]
+    assert node_matches(worker1, constraints) is verdict
