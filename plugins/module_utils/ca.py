@@ -119,7 +119,7 @@ def plan_swarm_ca(client, params):
         plan.add('update the swarm CA: %s' % '; '.join(changes),
                  lambda: _update_ca(client, desired, ca_config_changes))
     waits_for_rotation = bool(rotation) and params['wait']
-    plan.report = lambda check_mode: _report(client, params, waits_for_rotation and not check_mode)
+    plan.report = lambda check_mode: _report(client, params, plan, waits_for_rotation and not check_mode)
     return plan
 
 
@@ -159,18 +159,22 @@ def _update_ca(client, desired, ca_config_changes):
     client.retry_out_of_sequence(read_and_write)
 
 
-def _report(client, params, wait_for_rotation):
+def _report(client, params, plan, wait_for_rotation):
     waited_seconds = 0
     if wait_for_rotation:
         _, waited_seconds = wait_until(lambda: _rotation_progress(client), params['wait_timeout'],
                                        'every node that is up to trust the new root CA and hold a certificate '
                                        'issued by it', interval=1)
     live = client.swarm_inspect()
-    nodes = [_node_trust(node, live.get('TLSInfo') or {}) for node in client.nodes()]
+    nodes = sorted((_node_trust(node, live.get('TLSInfo') or {}) for node in client.nodes()),
+                   key=lambda node: node['hostname'] or '')
     result = dict(_ca_view(live), trust_root=(live.get('TLSInfo') or {}).get('TrustRoot'),
                   root_rotation_in_progress=bool(live.get('RootRotationInProgress')), nodes=nodes,
                   nodes_down=sorted(node['hostname'] for node in nodes if node['status'] != 'ready'),
                   waited_seconds=waited_seconds)
+    if wait_for_rotation and result['root_rotation_in_progress'] and result['nodes_down']:
+        plan.warn('The root rotation finishes when the nodes that are down come back (%s): until then the swarm '
+                  'trusts both the old and the new root.' % ', '.join(result['nodes_down']))
     return result
 
 

@@ -65,6 +65,13 @@ class SwarmSandbox:
             assert time.monotonic() < deadline, '%s still leads %ds after losing its quorum' % (manager, timeout)
             time.sleep(1)
 
+    def wait_for_node_status(self, manager, node, status, timeout=90):
+        """Wait until `docker node ls` on a manager shows the node with this status (Ready, Down)."""
+        deadline = time.monotonic() + timeout
+        while self.node_list(manager).get(node, {}).get('status') != status:
+            assert time.monotonic() < deadline, '%s is not %s after %ds' % (node, status, timeout)
+            time.sleep(1)
+
     def token(self, manager, role):
         return self.sh(manager, 'docker swarm join-token -q %s' % role)
 

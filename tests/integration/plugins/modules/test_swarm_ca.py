@@ -3,6 +3,7 @@
 
 import base64
 import subprocess
+import time
 
 import pytest
 
@@ -81,3 +82,27 @@ def test_a_given_root_is_used_once_and_its_key_never_shown(swarm_with_service, g
     # The swarm keeps the given certificate in its spec without the key; other settings must still update.
     run_module(swarm_with_service.inventory, 'manager1', 'swarmops.swarm.swarm_init', dict(snapshot_interval=9000))
     assert swarm_with_service.swarm_inspect('manager1')['Spec']['Raft']['SnapshotInterval'] == 9000
+
+
+def test_a_rotation_does_not_wait_for_a_node_that_is_down(swarm_with_service):
+    swarm_with_service.sandbox.stop_node('worker2')
+    try:
+        swarm_with_service.wait_for_node_status('manager1', 'worker2', 'Down')
+        result = run_module(swarm_with_service.inventory, 'manager1', MODULE, dict(rotate=True, wait_timeout=120))
+        assert result['nodes_down'] == ['worker2']
+        # The swarm finishes a root rotation only when every node has a certificate from the new root; until then
+        # the nodes that are up hold such certificates and everyone still trusts the old root as well.
+        assert result['root_rotation_in_progress']
+        assert [node['hostname'] for node in result['nodes'] if node['certificate_from_current_root']] == \
+            ['manager1', 'manager2', 'manager3', 'worker1']
+        assert any('finishes when the nodes that are down come back (worker2)' in warning
+                   for warning in result['warnings'])
+    finally:
+        swarm_with_service.sandbox.start_node('worker2')
+    swarm_with_service.wait_for_node_status('manager1', 'worker2', 'Ready')
+    deadline = time.monotonic() + 90
+    while swarm_with_service.swarm_inspect('manager1').get('RootRotationInProgress'):
+        assert time.monotonic() < deadline, 'the rotation did not finish after worker2 came back'
+        time.sleep(1)
+    new_root = swarm_with_service.swarm_inspect('manager1')['TLSInfo']['TrustRoot']
+    assert len(nodes_trusting(swarm_with_service, new_root)) == 5
