@@ -2,6 +2,7 @@
 # Prepares a machine for the sandbox and the tests: a Docker engine that answers, debootstrap (the node image is
 # built without a registry), the project's .venv, and the in-tree collection path that ansible.cfg points at.
 # Idempotent and silent when there is nothing to do, so every sandbox command can run it first.
+# With --oldest it also prepares .venv-oldest: the oldest ansible-core the collection claims, on Python 3.11.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,7 +50,8 @@ ensure_docker_engine() {
     die "dockerd did not answer within ${dockerd_timeout_seconds}s; see $dockerd_log"
 }
 
-venv_python() {
+# The newest Python this machine has (pyenv's 3.13: the newest ansible-core needs 3.12+), else python3.
+newest_python() {
     local prefix
     if prefix="$(pyenv prefix 3.13.0 2>/dev/null)"; then
         echo "$prefix/bin/python3"
@@ -58,19 +60,32 @@ venv_python() {
     fi
 }
 
-# The requirements' hash is stored in the venv, so an unchanged venv costs one sha256sum and no pip run.
+# The oldest ansible-core the collection claims (2.17) runs on Python 3.11.
+python_3_11() {
+    local prefix
+    if prefix="$(pyenv prefix 3.11.7 2>/dev/null)"; then
+        echo "$prefix/bin/python3"
+    else
+        command -v python3.11 || command -v python3
+    fi
+}
+
+# ensure_venv DIR PYTHON REQUIREMENTS_FILE...: the last file is installed; the hash of all of them is stored in the
+# venv, so an unchanged venv costs one sha256sum and no pip run.
 ensure_venv() {
-    local venv="$repo_root/.venv"
+    local venv="$repo_root/$1" python="$2"
+    shift 2
+    local install="${*: -1}"
     local stamp="$venv/.requirements.sha256"
     local wanted
-    wanted="$(cat "$repo_root/requirements.txt" "$repo_root/requirements-test.txt" | sha256sum | cut -d' ' -f1)"
+    wanted="$(cd "$repo_root" && cat "$@" | sha256sum | cut -d' ' -f1)"
     if [ ! -x "$venv/bin/python" ]; then
-        say "creating .venv with $(venv_python)"
-        "$(venv_python)" -m venv "$venv"
+        say "creating $(basename "$venv") with $python"
+        "$python" -m venv "$venv"
     fi
     [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ] && return 0
-    say "installing requirements-test.txt into .venv"
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$repo_root/requirements-test.txt"
+    say "installing $install into $(basename "$venv")"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$repo_root/$install"
     echo "$wanted" >"$stamp"
 }
 
@@ -89,7 +104,10 @@ ensure_collection_link() {
 main() {
     install_missing_commands dockerd:docker.io debootstrap:debootstrap
     ensure_docker_engine
-    ensure_venv
+    ensure_venv .venv "$(newest_python)" requirements.txt requirements-test.txt
+    if [ "${1:-}" = "--oldest" ]; then
+        ensure_venv .venv-oldest "$(python_3_11)" requirements-oldest.txt
+    fi
     ensure_collection_link
 }
 

@@ -23,7 +23,7 @@ description:
     are not waited for; they are listed in RV(nodes_down) and catch up when they return.
   - Keys are never shown in the output.
 author:
-  - swarmops.swarm contributors
+  - swarmops.swarm contributors (@swarmops)
 extends_documentation_fragment:
   - swarmops.swarm.connection
   - swarmops.swarm.connection.ATTRIBUTES

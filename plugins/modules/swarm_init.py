@@ -25,7 +25,7 @@ description:
   - Returns the join tokens and the address other nodes join through; feed them to M(swarmops.swarm.swarm_join).
     The tokens are secrets; register the result in a task that sets C(no_log).
 author:
-  - swarmops.swarm contributors
+  - swarmops.swarm contributors (@swarmops)
 extends_documentation_fragment:
   - swarmops.swarm.connection
   - swarmops.swarm.connection.ATTRIBUTES

@@ -24,7 +24,7 @@ description:
   - A failed join (wrong token, unreachable manager) gives a clear error and leaves the node out of any swarm,
     as it was.
 author:
-  - swarmops.swarm contributors
+  - swarmops.swarm contributors (@swarmops)
 extends_documentation_fragment:
   - swarmops.swarm.connection
   - swarmops.swarm.connection.ATTRIBUTES

@@ -19,7 +19,7 @@ description:
     on every manager after a restart.
   - A wrong key fails with the engine's answer and leaves the node locked.
 author:
-  - swarmops.swarm contributors
+  - swarmops.swarm contributors (@swarmops)
 extends_documentation_fragment:
   - swarmops.swarm.connection
   - swarmops.swarm.connection.ATTRIBUTES
