@@ -130,10 +130,12 @@ def _init_request(params, spec, force_new_cluster=False):
     return dict((key, value) for key, value in request.items() if value is not None)
 
 
+_INIT_ONLY_OPTIONS = ('advertise_addr', 'listen_addr', 'data_path_addr', 'data_path_port', 'default_addr_pool',
+                      'subnet_size')
+
+
 def _init_view(params):
-    return dict((name, params.get(name)) for name in ('advertise_addr', 'listen_addr', 'data_path_addr',
-                                                       'data_path_port', 'default_addr_pool', 'subnet_size')
-                if params.get(name) is not None)
+    return dict((name, params.get(name)) for name in _INIT_ONLY_OPTIONS if params.get(name) is not None)
 
 
 def _plan_new_swarm(client, params, local_node):
@@ -294,7 +296,7 @@ def split_host_port(address):
     """(host, port) of "host", "host:port", "[v6]:port" or a bare IPv6 address; the swarm port by default."""
     address = address.strip()
     if address.startswith('['):
-        host, _, rest = address[1:].partition(']')
+        host, rest = address[1:].split(']', 1)
         port = rest.lstrip(':')
     elif address.count(':') == 1:
         host, port = address.split(':')

@@ -48,7 +48,7 @@ def run_module(inventory, host, module, args, check=False, diff=True, expect_fai
         command.append('--check')
     if diff:
         command.append('--diff')
-    completed = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT,
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, check=False,
                                env=ansible_environment(ANSIBLE_STDOUT_CALLBACK='ansible.posix.json',
                                                        ANSIBLE_LOAD_CALLBACK_PLUGINS='1'))
     try:
@@ -85,7 +85,7 @@ def run_four_times(inventory, host, module, args, extra_vars=None):
 def run_playbook(inventory, playbook, *extra_args, check=True, env=None, cwd=REPO_ROOT):
     """Run a playbook (a path, or a collection playbook's FQCN); return (returncode, combined output)."""
     command = [str(VENV_BIN / 'ansible-playbook'), '-i', str(inventory), str(playbook)] + list(extra_args)
-    completed = subprocess.run(command, capture_output=True, text=True, cwd=cwd,
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=cwd, check=False,
                                env=env or ansible_environment())
     output = completed.stdout + completed.stderr
     if check and completed.returncode != 0:

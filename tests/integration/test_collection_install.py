@@ -15,8 +15,8 @@ def test_the_built_tarball_installs_offline_and_its_playbook_forms_a_swarm(swarm
         members = archive.getnames()
     assert 'plugins/modules/swarm_init.py' in members and 'meta/runtime.yml' in members
     assert 'playbooks/cluster.yml' in members
-    assert not [name for name in members if name.split('/')[0] in ('tests', 'sandbox', 'scripts', '.venv', '.git',
-                                                                    '.sandbox', '.ansible', 'bench')]
+    development_only = ('tests', 'sandbox', 'scripts', '.venv', '.git', '.sandbox', '.ansible', 'bench')
+    assert not [name for name in members if name.split('/')[0] in development_only]
 
     installed = tmp_path / 'collections'
     # Only the fresh path is searched: the working tree's own link must not satisfy (or shadow) the install.

@@ -54,8 +54,8 @@ class FakeEngine:
         if self.state in ('active', 'locked', 'pending', 'error'):
             swarm.update(NodeID=self.node_id, NodeAddr=self.node_addr)
         if self.state == 'active':
-            swarm['RemoteManagers'] = [{'NodeID': node_id, 'Addr': '%s:2377' % addr}
-                                       for node_id, addr, _ in self.managers]
+            swarm['RemoteManagers'] = [{'NodeID': manager[0], 'Addr': '%s:2377' % manager[1]}
+                                       for manager in self.managers]
             if self.is_manager:
                 # Only managers report the cluster and its counts (see fixtures/info_swarm_*.json).
                 swarm.update(ControlAvailable=True, Cluster={'ID': self.swarm['ID']}, Managers=len(self.managers),

@@ -21,16 +21,18 @@ class LockedEngine(FakeEngine):
 def run(engine, check_mode=False, key='SWMKEY-1-right'):
     plan = plan_swarm_unlock(engine, dict(unlock_key=key, timeout=5))
     plan.execute(check_mode)
-    return plan, plan.report(check_mode)
+    plan.result = plan.report(check_mode)
+    return plan
 
 
 def test_a_locked_manager_is_unlocked_once():
     engine = LockedEngine(state='locked')
-    predicted, _ = run(engine, check_mode=True)
+    predicted = run(engine, check_mode=True)
     assert predicted.changed and engine.writes() == []
-    plan, report = run(engine)
+    plan = run(engine)
+    report = plan.result
     assert plan.summaries == ['unlock this manager'] and report['local_node_state'] == 'active'
-    again, _ = run(engine)
+    again = run(engine)
     assert not again.changed
 
 
@@ -42,5 +44,5 @@ def test_a_wrong_key_fails_and_the_node_stays_locked():
 
 
 def test_a_node_outside_a_swarm_has_nothing_to_unlock():
-    plan, _ = run(LockedEngine(state='inactive'))
+    plan = run(LockedEngine(state='inactive'))
     assert not plan.changed and 'not in a swarm' in plan.warnings[0]

@@ -57,7 +57,8 @@ def params(**given):
 def run(engine, check_mode=False, **given):
     plan = plan_swarm_ca(engine, params(**given))
     plan.execute(check_mode)
-    return plan, plan.report(check_mode)
+    plan.result = plan.report(check_mode)
+    return plan
 
 
 def test_certificates_compare_by_content():
@@ -68,7 +69,8 @@ def test_certificates_compare_by_content():
 
 def test_reading_changes_nothing_and_reports_trust_per_node():
     engine = FakeCAEngine(nodes_up=2, nodes_down=1)
-    plan, report = run(engine)
+    plan = run(engine)
+    report = plan.result
     assert not plan.changed and engine.updates == []
     assert report['trust_root'] == LIVE_ROOT
     assert report['node_cert_expiry'] == '2160h'
@@ -78,7 +80,7 @@ def test_reading_changes_nothing_and_reports_trust_per_node():
 
 def test_rotate_generates_a_new_root_on_every_run(monkeypatch):
     engine = FakeCAEngine()
-    plan, _ = run(engine, rotate=True, wait=False)
+    plan = run(engine, rotate=True, wait=False)
     assert plan.changed
     assert engine.updates[0]['ForceRotate'] == 1
     run(engine, rotate=True, wait=False)
@@ -86,21 +88,22 @@ def test_rotate_generates_a_new_root_on_every_run(monkeypatch):
 
 
 def test_a_given_root_that_already_is_the_trust_root_changes_nothing():
-    plan, _ = run(FakeCAEngine(), signing_ca_cert=LIVE_ROOT_REWRAPPED, signing_ca_key='KEY')
+    plan = run(FakeCAEngine(), signing_ca_cert=LIVE_ROOT_REWRAPPED, signing_ca_key='KEY')
     assert not plan.changed
 
 
 def test_switching_to_a_given_root_waits_for_the_nodes_that_are_up():
     engine = FakeCAEngine(nodes_up=2, nodes_down=1)
-    predicted, _ = run(engine, check_mode=True, signing_ca_cert=OTHER_ROOT, signing_ca_key='KEY')
-    plan, report = run(engine, signing_ca_cert=OTHER_ROOT, signing_ca_key='KEY')
+    predicted = run(engine, check_mode=True, signing_ca_cert=OTHER_ROOT, signing_ca_key='KEY')
+    plan = run(engine, signing_ca_cert=OTHER_ROOT, signing_ca_key='KEY')
+    report = plan.result
     assert predicted.summaries == plan.summaries == [
         'update the swarm CA: rotate to the given root CA %s' % fingerprint(OTHER_ROOT)]
     assert engine.updates == [dict(engine.updates[0], SigningCACert=OTHER_ROOT, SigningCAKey='KEY')]
     assert plan.after['trust_root_fingerprint'] == fingerprint(OTHER_ROOT)
     assert report['trust_root_fingerprint'] == fingerprint(OTHER_ROOT)
     assert report['nodes_down'] == ['node2']
-    again, _ = run(engine, signing_ca_cert=OTHER_ROOT, signing_ca_key='KEY')
+    again = run(engine, signing_ca_cert=OTHER_ROOT, signing_ca_key='KEY')
     assert not again.changed
 
 
@@ -127,13 +130,13 @@ def test_not_a_certificate_is_refused():
 def test_external_cas_and_expiry_are_compared_and_updated():
     engine = FakeCAEngine()
     external = [dict(url='https://cfssl.example/sign', protocol='cfssl', options=None, ca_cert=None)]
-    plan, _ = run(engine, external_ca=external, node_cert_expiry='720h')
+    plan = run(engine, external_ca=external, node_cert_expiry='720h')
     assert plan.summaries == ["update the swarm CA: node_cert_expiry '2160h' -> '720h'; external CAs -> "
                               "https://cfssl.example/sign"]
     assert engine.updates[0]['ExternalCAs'] == [{'Protocol': 'cfssl', 'URL': 'https://cfssl.example/sign'}]
     assert engine.updates[0]['NodeCertExpiry'] == 720 * 3600 * 10 ** 9
     engine.swarm['Spec']['CAConfig']['ExternalCAs'] = engine.updates[0]['ExternalCAs']
-    again, _ = run(engine, external_ca=external, node_cert_expiry='720h')
+    again = run(engine, external_ca=external, node_cert_expiry='720h')
     assert not again.changed
 
 

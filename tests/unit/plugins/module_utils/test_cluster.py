@@ -20,12 +20,14 @@ def params(**given):
 def run(engine, check_mode=False, **given):
     plan = plan_swarm_init(engine, params(**given))
     plan.execute(check_mode)
-    return plan, plan.report(check_mode)
+    plan.result = plan.report(check_mode)
+    return plan
 
 
 def test_initialises_a_swarm_on_a_bare_engine_and_returns_tokens():
     engine = FakeEngine()
-    plan, report = run(engine, advertise_addr='172.30.0.2', task_history_retention_limit=3, node_cert_expiry='720h')
+    plan = run(engine, advertise_addr='172.30.0.2', task_history_retention_limit=3, node_cert_expiry='720h')
+    report = plan.result
     assert plan.changed
     (call, request), = engine.writes()
     assert call == 'swarm_init'
@@ -41,7 +43,8 @@ def test_initialises_a_swarm_on_a_bare_engine_and_returns_tokens():
 
 def test_check_mode_predicts_the_init_without_calling_the_engine():
     engine = FakeEngine()
-    plan, report = run(engine, check_mode=True, advertise_addr='172.30.0.2')
+    plan = run(engine, check_mode=True, advertise_addr='172.30.0.2')
+    report = plan.result
     assert plan.changed
     assert engine.writes() == []
     assert report['swarm_id'] is None
@@ -50,7 +53,8 @@ def test_check_mode_predicts_the_init_without_calling_the_engine():
 def test_a_second_run_changes_nothing():
     engine = FakeEngine()
     run(engine, task_history_retention_limit=3)
-    plan, report = run(engine, task_history_retention_limit=3)
+    plan = run(engine, task_history_retention_limit=3)
+    report = plan.result
     assert not plan.changed
     assert plan.before == plan.after
     assert report['swarm']['task_history_retention_limit'] == 3
@@ -58,8 +62,8 @@ def test_a_second_run_changes_nothing():
 
 def test_only_differing_settings_are_updated_and_the_rest_is_kept():
     engine = FakeEngine(state='active')
-    check_plan, _ = run(engine, check_mode=True, snapshot_interval=20000, heartbeat_tick=1)
-    plan, _ = run(engine, snapshot_interval=20000, heartbeat_tick=1)
+    check_plan = run(engine, check_mode=True, snapshot_interval=20000, heartbeat_tick=1)
+    plan = run(engine, snapshot_interval=20000, heartbeat_tick=1)
     assert check_plan.summaries == plan.summaries == ['update the swarm: snapshot_interval 10000 -> 20000']
     (call, spec, version, rotations), = engine.writes()
     assert (call, version) == ('swarm_update', 10)
@@ -71,7 +75,7 @@ def test_only_differing_settings_are_updated_and_the_rest_is_kept():
 def test_token_rotation_acts_on_every_run():
     engine = FakeEngine(state='active')
     for _ in range(2):
-        plan, _ = run(engine, rotate_worker_token=True)
+        plan = run(engine, rotate_worker_token=True)
         assert plan.changed
     assert [call[3] for call in engine.writes()] == [dict(worker=True, manager=False, unlock=False)] * 2
 
@@ -83,13 +87,13 @@ def test_rotating_the_unlock_key_needs_autolock():
 
 def test_unlock_key_is_returned_when_autolock_is_on():
     engine = FakeEngine(state='active')
-    _, report = run(engine, autolock_managers=True)
+    report = run(engine, autolock_managers=True).result
     assert report['unlock_key'] == 'SWMKEY-1-fakeunlockkey'
 
 
 def test_init_only_settings_that_differ_are_warned_about_not_applied():
     engine = FakeEngine(state='active')
-    plan, _ = run(engine, default_addr_pool=['10.20.0.0/16'], subnet_size=24, advertise_addr='172.30.0.9:2377')
+    plan = run(engine, default_addr_pool=['10.20.0.0/16'], subnet_size=24, advertise_addr='172.30.0.9:2377')
     assert not plan.changed
     assert len(plan.warnings) == 2
     assert any('default_addr_pool' in warning and '10.20.0.0/16' in warning for warning in plan.warnings)
@@ -113,25 +117,26 @@ def test_force_new_cluster_recovers_and_is_then_idempotent():
     engine = FakeEngine(state='active', quorum=False, managers=[
         ('selfnode0000000000000000a', '172.30.0.2', 'reachable'), ('other1', '172.30.0.3', 'unreachable'),
         ('other2', '172.30.0.4', 'unreachable')])
-    plan, report = run(engine, force_new_cluster=True)
+    plan = run(engine, force_new_cluster=True)
+    report = plan.result
     assert plan.changed
     (call, request), = engine.writes()
     assert request['ForceNewCluster'] is True and request['AdvertiseAddr'] == '172.30.0.2'
-    second, _ = run(engine, force_new_cluster=True)
+    second = run(engine, force_new_cluster=True)
     assert not second.changed and second.warnings == []
 
 
 def test_force_new_cluster_on_a_healthy_swarm_forces_nothing():
     engine = FakeEngine(state='active', managers=[('selfnode0000000000000000a', '172.30.0.2', 'reachable'),
                                                   ('other1', '172.30.0.3', 'reachable')])
-    plan, _ = run(engine, force_new_cluster=True)
+    plan = run(engine, force_new_cluster=True)
     assert not plan.changed
     assert 'force_new_cluster was not applied' in plan.warnings[0]
 
 
 def test_a_half_joined_node_is_cleaned_up_before_init():
     engine = FakeEngine(state='pending')
-    plan, _ = run(engine)
+    plan = run(engine)
     assert [call[0] for call in engine.writes()] == ['swarm_leave', 'swarm_init']
 
 
@@ -145,16 +150,16 @@ def test_teardown_refuses_while_other_managers_are_reachable():
 
 def test_teardown_of_the_last_manager_and_again():
     engine = FakeEngine(state='active')
-    plan, _ = run(engine, state='absent')
+    plan = run(engine, state='absent')
     assert plan.changed and engine.writes() == [('swarm_leave', True)]
-    again, _ = run(engine, state='absent')
+    again = run(engine, state='absent')
     assert not again.changed
 
 
 def test_forced_teardown_with_other_managers():
     engine = FakeEngine(state='active', managers=[('selfnode0000000000000000a', '172.30.0.2', 'reachable'),
                                                   ('other1', '172.30.0.3', 'reachable')])
-    plan, _ = run(engine, state='absent', force=True)
+    plan = run(engine, state='absent', force=True)
     assert plan.changed
 
 
