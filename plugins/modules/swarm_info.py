@@ -24,7 +24,7 @@ description:
     O(unlock_key)). A task that asks for them must set C(no_log=true); Ansible would otherwise show them in its
     output and logs.
 author:
-  - swarmops.swarm contributors
+  - swarmops.swarm contributors (@swarmops)
 extends_documentation_fragment:
   - swarmops.swarm.connection
 attributes:

@@ -26,7 +26,7 @@ description:
     another manager, for instance with C(delegate_to).
   - On a worker, or a node outside a swarm, the module fails and says to run it on a manager.
 author:
-  - swarmops.swarm contributors
+  - swarmops.swarm contributors (@swarmops)
 extends_documentation_fragment:
   - swarmops.swarm.connection
   - swarmops.swarm.connection.ATTRIBUTES

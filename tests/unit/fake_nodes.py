@@ -189,8 +189,8 @@ class FakeCluster:
             return None
 
     def _service_ids_of(self, name_or_id):
-        return [service['ID'] for service in self.service_list if name_or_id in (service['ID'],
-                                                                                  service['Spec']['Name'])]
+        return [service['ID'] for service in self.service_list
+                if name_or_id in (service['ID'], service['Spec']['Name'])]
 
     def _refuse_demotion(self, node, action):
         # swarmkit's controlapi: the last manager stays, and Raft must keep a quorum of reachable members.

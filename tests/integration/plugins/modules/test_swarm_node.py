@@ -106,9 +106,8 @@ def test_a_drain_returns_once_the_node_runs_no_service_task(swarm):
 
 def test_a_demotion_that_would_lose_quorum_is_refused_and_a_dead_manager_is_removed_with_force(swarm, node_starts):
     swarm.sandbox.stop_node('manager3')
-    wait_for(lambda: swarm.node_list('manager1')['manager3'] == dict(status='Down', availability='Active',
-                                                                      manager_status='Unreachable'),
-             60, 'manager3 seen down and unreachable')
+    seen_down = dict(status='Down', availability='Active', manager_status='Unreachable')
+    wait_for(lambda: swarm.node_list('manager1')['manager3'] == seen_down, 60, 'manager3 seen down and unreachable')
 
     refused = run_module(swarm.inventory, 'manager1', MODULE, dict(node='manager2', role='worker'),
                          expect_failure=True)

@@ -56,9 +56,9 @@ def test_service_facts_name_every_mode_and_its_counts(name, mode, replicas, coun
 def test_service_facts_show_image_update_status_and_endpoint():
     web = service_facts(SERVICES['web'])
     assert web['image'] == 'swarmops/web:2'
-    assert web['update_status'] == dict(state='completed', message='update completed',
-                                         started_at='2026-11-25T20:27:18.997281079Z',
-                                         completed_at='2026-11-25T20:27:34.776827874Z')
+    assert web['update_status'] == dict(
+        state='completed', message='update completed', started_at='2026-11-25T20:27:18.997281079Z',
+        completed_at='2026-11-25T20:27:34.776827874Z')
     assert (web['endpoint_mode'], web['ports']) == ('dnsrr', [])
     assert service_facts(SERVICES['vipsvc'])['ports'] == [
         dict(protocol='tcp', target_port=80, published_port=8081, publish_mode='ingress')]
@@ -119,19 +119,22 @@ def gather(cluster, check_mode=False, **given):
     params.update(given)
     plan = plan_swarm_info(cluster, params)
     plan.execute(check_mode)
-    return plan, plan.report(check_mode)
+    plan.result = plan.report(check_mode)
+    return plan
 
 
 def test_by_default_only_the_swarm_is_read():
     cluster = FakeCluster()
-    plan, result = gather(cluster)
+    plan = gather(cluster)
+    result = plan.result
     assert not plan.changed and plan.summaries == []
     assert set(result) == {'swarm'}
     assert result['swarm']['id'] == 'g7fu5mv8zdhlxe19ywdscja6f'
 
 
 def test_each_list_is_returned_when_asked():
-    plan, result = gather(FakeCluster(), nodes=True, services=True, tasks=True)
+    plan = gather(FakeCluster(), nodes=True, services=True, tasks=True)
+    result = plan.result
     assert [node['hostname'] for node in result['nodes']] == ['manager1', 'manager2', 'manager3', 'worker1',
                                                               'worker2']
     assert [service['name'] for service in result['services']] == ['agent', 'everywhere', 'once', 'vipsvc', 'web']
@@ -142,7 +145,7 @@ def test_each_list_is_returned_when_asked():
 
 def test_task_filters_are_passed_in_the_engine_spelling():
     cluster = FakeCluster()
-    _, result = gather(cluster, tasks_filters=dict(service='web', node='manager2', desired_state='running'))
+    result = gather(cluster, tasks_filters=dict(service='web', node='manager2', desired_state='running')).result
     assert ('tasks', {'service': 'web', 'node': 'manager2', 'desired-state': 'running'}) in cluster.calls
     assert sorted(task['name'] for task in result['tasks']) == ['web.2', 'web.4']
     assert 'nodes' not in result and 'services' not in result
@@ -151,18 +154,19 @@ def test_task_filters_are_passed_in_the_engine_spelling():
 def test_secrets_only_when_asked():
     cluster = FakeCluster()
     cluster.unlock_key = 'SWMKEY-1-recorded'
-    _, result = gather(cluster, join_tokens=True, unlock_key=True)
+    result = gather(cluster, join_tokens=True, unlock_key=True).result
     assert result['join_tokens'] == dict(worker=SNAPSHOT['swarm']['JoinTokens']['Worker'],
                                          manager=SNAPSHOT['swarm']['JoinTokens']['Manager'])
     assert result['unlock_key'] == 'SWMKEY-1-recorded'
 
 
 def test_a_worker_returns_its_membership_and_says_what_it_cannot_read():
-    plan, result = gather(FakeCluster(local='worker1'), nodes=True, join_tokens=True)
+    plan = gather(FakeCluster(local='worker1'), nodes=True, join_tokens=True)
+    result = plan.result
     assert set(result) == {'swarm'}
     assert result['swarm']['is_manager'] is False
     assert plan.warnings == [
         'This node is not a swarm manager (local node state active, a worker): it knows only its own membership, '
         'so join_tokens, nodes were not read. Run swarmops.swarm.swarm_info on a manager for them.']
-    quiet, _ = gather(FakeCluster(local='worker1'))
+    quiet = gather(FakeCluster(local='worker1'))
     assert quiet.warnings == []

@@ -46,7 +46,8 @@ def params(**given):
 def run(cluster, check_mode=False, **given):
     plan = plan_swarm_node(cluster, params(**given))
     plan.execute(check_mode)
-    return plan, plan.report(check_mode)
+    plan.result = plan.report(check_mode)
+    return plan
 
 
 def updates(cluster):
@@ -153,30 +154,32 @@ def test_contradicting_label_options_are_refused(cluster):
 # -- updates through the planner -------------------------------------------------------------------
 
 def test_labels_are_merged_into_the_live_spec_and_a_second_run_changes_nothing(cluster):
-    plan, report = run(cluster, node='worker1', labels={'rack': '7', 'zone': 'b'}, labels_to_remove=['ssd'])
+    plan = run(cluster, node='worker1', labels={'rack': '7', 'zone': 'b'}, labels_to_remove=['ssd'])
+    report = plan.result
     assert plan.summaries == ['set labels of worker1: add rack=7, change zone=a -> zone=b, remove ssd']
-    (_, node_id, version, spec), = updates(cluster)
-    assert (node_id, version) == (NODE_IDS['worker1'], 129)
-    assert spec == {'Availability': 'drain', 'Labels': {'rack': '7', 'zone': 'b'}, 'Role': 'worker'}
+    (update,) = updates(cluster)
+    assert update[1:3] == (NODE_IDS['worker1'], 129)
+    assert update[3] == {'Availability': 'drain', 'Labels': {'rack': '7', 'zone': 'b'}, 'Role': 'worker'}
     assert plan.before['labels'] == {'ssd': '', 'zone': 'a'}
     assert plan.after == dict(state='present', role='worker', availability='drain',
                               labels={'rack': '7', 'zone': 'b'})
     assert report['node']['labels'] == {'rack': '7', 'zone': 'b'}
-    again, _ = run(cluster, node='worker1', labels={'rack': '7', 'zone': 'b'}, labels_to_remove=['ssd'])
+    again = run(cluster, node='worker1', labels={'rack': '7', 'zone': 'b'}, labels_to_remove=['ssd'])
     assert not again.changed and again.before == again.after
 
 
 def test_labels_replace_removes_the_unlisted_ones_even_with_empty_values(cluster):
-    plan, report = run(cluster, node='worker1', labels={'ssd': ''}, labels_state='replace')
+    plan = run(cluster, node='worker1', labels={'ssd': ''}, labels_state='replace')
+    report = plan.result
     assert plan.summaries == ['set labels of worker1: remove zone']
     assert report['node']['labels'] == {'ssd': ''}
 
 
 def test_check_mode_predicts_the_same_plan_without_writing(cluster):
     given = dict(node='worker2', role='manager', availability='pause', labels={'zone': 'b'})
-    predicted, _ = run(cluster, check_mode=True, **given)
+    predicted = run(cluster, check_mode=True, **given)
     assert cluster.writes() == []
-    applied, _ = run(cluster, **given)
+    applied = run(cluster, **given)
     assert predicted.summaries == applied.summaries == [
         'set labels of worker2: add zone=b', 'set availability of worker2: active -> pause',
         'promote worker2 to manager']
@@ -184,19 +187,20 @@ def test_check_mode_predicts_the_same_plan_without_writing(cluster):
 
 
 def test_promotion_waits_until_the_node_is_a_reachable_manager_and_demotion_until_it_left(cluster):
-    _, report = run(cluster, node='worker2', role='manager')
+    report = run(cluster, node='worker2', role='manager').result
     assert report['node']['role'] == 'manager'
     assert report['node']['manager_reachability'] == 'reachable'
-    again, _ = run(cluster, node='worker2', role='manager')
+    again = run(cluster, node='worker2', role='manager')
     assert not again.changed
 
-    plan, report = run(cluster, node='worker2', role='worker')
+    plan = run(cluster, node='worker2', role='worker')
+    report = plan.result
     assert plan.summaries == ['demote worker2 to worker']
     assert report['node']['role'] == 'worker' and report['node']['manager_reachability'] is None
 
 
 def test_without_wait_the_module_returns_before_the_role_settled(cluster):
-    _, report = run(cluster, node='worker2', role='manager', wait=False)
+    report = run(cluster, node='worker2', role='manager', wait=False).result
     assert report['node']['manager_reachability'] is None
 
 
@@ -210,15 +214,17 @@ def test_a_promotion_that_does_not_settle_times_out_naming_what_was_awaited(clus
 
 def test_promoting_a_down_node_does_not_wait_for_it(cluster):
     cluster.take_down('worker2')
-    plan, report = run(cluster, node='worker2', role='manager')
+    plan = run(cluster, node='worker2', role='manager')
+    report = plan.result
     assert plan.warnings == ['worker2 is down: it becomes a manager when it comes back; not waiting for it.']
     assert report['node']['role'] == 'manager'
 
 
 def test_availability_in_both_directions(cluster):
-    plan, _ = run(cluster, node='worker1', availability='active')
+    plan = run(cluster, node='worker1', availability='active')
     assert plan.summaries == ['set availability of worker1: drain -> active']
-    plan, report = run(cluster, node='worker1', availability='pause')
+    plan = run(cluster, node='worker1', availability='pause')
+    report = plan.result
     assert plan.summaries == ['set availability of worker1: active -> pause']
     assert report['node']['availability'] == 'pause'
 
@@ -226,7 +232,8 @@ def test_availability_in_both_directions(cluster):
 def test_drain_waits_until_no_service_task_runs_on_the_node(cluster):
     assert len(cluster.running_tasks_on('manager2')) == 3  # agent, and two web tasks (one still starting)
     cluster.settle_after_reads = 6  # the containers stop while the module polls
-    plan, report = run(cluster, node='manager2', availability='drain')
+    plan = run(cluster, node='manager2', availability='drain')
+    report = plan.result
     assert plan.summaries == ['set availability of manager2: active -> drain']
     assert cluster.running_tasks_on('manager2') == []
     assert cluster.calls.count(('tasks', {'node': NODE_IDS['manager2']})) > 1
@@ -247,7 +254,7 @@ def test_a_drain_that_does_not_finish_names_the_tasks_still_there(cluster):
 def test_draining_a_down_node_waits_only_for_the_orchestrator(cluster):
     cluster.take_down('worker2')
     cluster.settle_after_reads = 10 ** 6  # a down node never reports its containers stopped
-    plan, _ = run(cluster, node='worker2', availability='drain')
+    plan = run(cluster, node='worker2', availability='drain')
     assert plan.changed
 
 
@@ -297,7 +304,8 @@ def test_with_force_the_engine_decides_and_its_refusal_comes_through():
 
 def test_demoting_the_unreachable_manager_is_safe():
     cluster = FakeCluster()
-    plan, report = run(cluster, node='manager3', role='worker')
+    plan = run(cluster, node='manager3', role='worker')
+    report = plan.result
     assert plan.summaries == ['demote manager3 to worker'] and plan.warnings == []
     assert report['node']['manager_reachability'] is None
 
@@ -306,26 +314,27 @@ def test_demoting_the_unreachable_manager_is_safe():
 
 def test_a_down_worker_is_removed_and_removing_it_again_changes_nothing():
     cluster = FakeCluster()
-    plan, report = run(cluster, node='worker2', state='absent')
+    plan = run(cluster, node='worker2', state='absent')
+    report = plan.result
     assert plan.summaries == ['remove worker2 (down)']
     assert cluster.writes() == [('node_remove', NODE_IDS['worker2'], False)]
     assert plan.before['state'] == 'present' and plan.after == {'state': 'absent'}
     assert report == {'node': None}
-    again, _ = run(cluster, node='worker2', state='absent')
+    again = run(cluster, node='worker2', state='absent')
     assert not again.changed and again.before == again.after == {'state': 'absent'}
 
 
 def test_a_live_worker_is_removed_only_with_force(cluster):
     with pytest.raises(SwarmError, match='worker1 is ready: its engine still reports to the swarm'):
         run(cluster, node='worker1', state='absent', wait=False)
-    plan, _ = run(cluster, node='worker1', state='absent', force=True)
+    plan = run(cluster, node='worker1', state='absent', force=True)
     assert plan.summaries == ['remove worker1 with force (it is ready: its engine still reports to the swarm)']
     assert cluster.writes() == [('node_remove', NODE_IDS['worker1'], True)]
 
 
 def test_a_node_that_left_is_removed_once_it_is_marked_down(cluster, instant_waits):
     cluster._later(lambda: cluster.take_down('worker1'))
-    plan, _ = run(cluster, node='worker1', state='absent')
+    plan = run(cluster, node='worker1', state='absent')
     assert plan.summaries == ['remove worker1 once the swarm marks it down (it is ready)']
     assert cluster.writes() == [('node_remove', NODE_IDS['worker1'], False)]
 
@@ -342,14 +351,15 @@ def test_a_manager_is_removed_only_with_force_and_is_demoted_first():
     cluster = FakeCluster()
     with pytest.raises(SwarmError, match='manager3 is a manager .down, unreachable.: a manager must be demoted'):
         run(cluster, node='manager3', state='absent')
-    plan, report = run(cluster, node='manager3', state='absent', force=True)
+    plan = run(cluster, node='manager3', state='absent', force=True)
+    report = plan.result
     assert plan.summaries == ['demote manager3 to worker', 'remove manager3 (down)']
     assert [call[0] for call in cluster.writes()] == ['node_update', 'node_remove']
     assert report == {'node': None}
 
 
 def test_removing_a_live_manager_with_force_demotes_waits_and_removes_it(cluster):
-    plan, _ = run(cluster, node='manager3', state='absent', force=True)
+    plan = run(cluster, node='manager3', state='absent', force=True)
     assert plan.summaries == ['demote manager3 to worker',
                               'remove manager3 with force (it is ready: its engine still reports to the swarm)']
     assert cluster.writes()[-1] == ('node_remove', NODE_IDS['manager3'], True)
