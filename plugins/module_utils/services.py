@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import json
 import time
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
@@ -181,7 +182,10 @@ def _dotted(view, name):
 
 
 def _short(value):
-    text = '%r' % (value,) if not isinstance(value, str) else value
+    if isinstance(value, (dict, list)):
+        text = json.dumps(value, sort_keys=True)
+    else:
+        text = value if isinstance(value, str) else '%r' % (value,)
     return text if len(text) <= 80 else text[:77] + '...'
 
 
@@ -331,8 +335,9 @@ def _remove(client, params, service_id, outcome):
 
 
 def _tasks_stopped(client, service_id):
-    active = [task for task in client.tasks({'service': service_id})
-              if (task.get('Status') or {}).get('State') not in _ENDED_STATES]
+    # The engine no longer filters by a removed service, so its leftover tasks are picked from the whole list.
+    active = [task for task in client.tasks() if task.get('ServiceID') == service_id
+              and (task.get('Status') or {}).get('State') not in _ENDED_STATES]
     return not active, '%d tasks still running or starting' % len(active)
 
 
@@ -401,6 +406,13 @@ class Rollout:
         waiting = [task for task in current if task not in running] + outdated
         if waiting:
             progress += '; ' + ', '.join(self._describe_task(name, task, outdated) for task in waiting[:5])
+        # Tasks of the current spec that ended say why nothing runs (a failing health check, a crash).
+        ended = sorted((task for task in tasks if task.get('DesiredState') != 'running' and
+                        _task_state(task) in _ENDED_STATES and
+                        _comparable_task_spec(task.get('Spec')) == template),
+                       key=lambda task: (task.get('Status') or {}).get('Timestamp') or '', reverse=True)
+        if ended and not done:
+            progress += '; recently ended: ' + ', '.join(self._describe_task(name, task) for task in ended[:3])
         return done, progress
 
     def _job_converged(self, service, tasks, mode, name):

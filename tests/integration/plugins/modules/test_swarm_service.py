@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+"""swarm_service against the real sandbox: create, update, roll out, roll back, scale, jobs and removal.
+
+The swarm is formed once for this file; tests run in order and build on each other's services where that saves a
+rollout (the rolling update leaves a previous spec for the rollback test). Services use endpoint_mode dnsrr and
+host-mode ports, as the sandbox has no IPVS, and resolve_image never, as it has no registry.
+"""
+
+import json
+from datetime import datetime
+
+import pytest
+
+from tests.integration.ansible_runner import run_four_times, run_module
+
+MODULE = 'swarmops.swarm.swarm_service'
+MANAGER = 'manager1'
+
+MANY_OPTIONS = dict(
+    name='many', image='swarmops/web:1', replicas=2, endpoint_mode='dnsrr',
+    env={'A': '1'}, labels={'tier': 'web', 'empty': ''}, container_labels={'team': 'ops'},
+    hostname="{{ '{{.Service.Name}}-{{.Task.Slot}}' }}", workdir='/', stop_signal='SIGTERM', stop_grace_period='3s',
+    init=True, read_only=True, cap_add=['NET_ADMIN'], cap_drop=['MKNOD'], sysctls={'net.ipv4.ip_forward': '0'},
+    ulimits=[dict(name='nofile', soft=1024, hard=2048)], dns_options=['ndots:2'], hosts={'db.local': '10.0.0.7'},
+    healthcheck=dict(test=['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/'], interval='2s', timeout='1s',
+                     retries=3, start_period='1s'),
+    mounts=[dict(type='tmpfs', target='/www', tmpfs_size='1M'), dict(type='volume', source='manyvol', target='/vol')],
+    configs=[dict(source='web_conf', target='/etc/web.conf', mode='0440')], secrets=[dict(source='web_secret')],
+    resources=dict(limits=dict(cpus=0.5, memory='64M', pids=100), reservations=dict(memory='8M')),
+    restart_policy=dict(condition='on-failure', delay='1s', max_attempts=3),
+    placement=dict(constraints=['node.role==worker'], max_replicas_per_node=1),
+    networks=[dict(name='svc_front', aliases=['many-web'])], logging=dict(driver='json-file',
+                                                                          options={'max-size': '1m'}),
+    # stop-first: a host-mode port and one task per worker leave no room to start a new task beside the old one.
+    update_config=dict(parallelism=1, delay='1s', monitor='2s', failure_action='rollback', order='stop-first'),
+    rollback_config=dict(parallelism=2, monitor='1s'),
+    publish=[dict(published=8081, target=80, mode='host')],
+    wait_timeout=90,
+)
+
+
+@pytest.fixture(scope='module')
+def swarm(swarm_sandbox):
+    swarm_sandbox.form_swarm()
+    swarm_sandbox.sh(MANAGER, 'docker network create -d overlay svc_front')
+    swarm_sandbox.sh(MANAGER, 'sh -c "echo listen 80 | docker config create web_conf -"')
+    swarm_sandbox.sh(MANAGER, 'sh -c "echo s3cret | docker secret create web_secret -"')
+    return swarm_sandbox
+
+
+def inspect(swarm, name):
+    return json.loads(swarm.sh(MANAGER, 'docker service inspect %s' % name))[0]
+
+
+def tasks(swarm, name):
+    return json.loads(swarm.sh(MANAGER, 'python3 -c "import docker, json; print(json.dumps(docker.APIClient().tasks('
+                                        'filters={\'service\': \'%s\'})))"' % name))
+
+
+def running(swarm, name):
+    return [task for task in tasks(swarm, name)
+            if task['DesiredState'] == 'running' and task['Status']['State'] == 'running']
+
+
+def container_spec(service):
+    return service['Spec']['TaskTemplate']['ContainerSpec']
+
+
+def timestamp(text):
+    # The engine writes nanoseconds; Python reads microseconds.
+    head, _, fraction = text.rstrip('Z').partition('.')
+    return datetime.strptime('%s.%s' % (head, (fraction + '000000')[:6]), '%Y-%m-%dT%H:%M:%S.%f').timestamp()
+
+
+def test_a_service_with_many_options_is_created_as_declared(swarm):
+    result = run_four_times(swarm.inventory, MANAGER, MODULE, MANY_OPTIONS)
+    assert result['actions'] == ['create service many (replicated, 2 replicas, image swarmops/web:1)']
+    assert result['service']['running_tasks'] == 2
+
+    service = inspect(swarm, 'many')
+    container = container_spec(service)
+    template = service['Spec']['TaskTemplate']
+    assert service['Spec']['Labels'] == {'tier': 'web', 'empty': ''}
+    assert container['Env'] == ['A=1'] and container['Labels'] == {'team': 'ops'}
+    assert container['Hostname'] == '{{.Service.Name}}-{{.Task.Slot}}'
+    assert container['Init'] is True and container['ReadOnly'] is True
+    assert container['CapabilityAdd'] == ['CAP_NET_ADMIN'] and container['CapabilityDrop'] == ['CAP_MKNOD']
+    assert container['Ulimits'] == [{'Name': 'nofile', 'Soft': 1024, 'Hard': 2048}]
+    assert container['Hosts'] == ['10.0.0.7 db.local'] and container['DNSConfig']['Options'] == ['ndots:2']
+    assert container['Healthcheck']['Test'][0] == 'CMD' and container['Healthcheck']['Interval'] == 2 * 10 ** 9
+    assert container['StopGracePeriod'] == 3 * 10 ** 9
+    assert {mount['Target']: mount['Type'] for mount in container['Mounts']} == {'/www': 'tmpfs', '/vol': 'volume'}
+    assert container['Configs'][0]['ConfigName'] == 'web_conf' and container['Configs'][0]['File']['Mode'] == 0o440
+    assert container['Secrets'][0]['File']['Name'] == 'web_secret'
+    assert template['Resources']['Limits'] == {'NanoCPUs': 500000000, 'MemoryBytes': 64 * 1024 ** 2, 'Pids': 100}
+    assert template['RestartPolicy']['Condition'] == 'on-failure' and template['RestartPolicy']['MaxAttempts'] == 3
+    assert template['Placement']['Constraints'] == ['node.role==worker'] and template['Placement']['MaxReplicas'] == 1
+    network_id = swarm.sh(MANAGER, "docker network inspect -f '{{.Id}}' svc_front")
+    assert template['Networks'] == [{'Target': network_id, 'Aliases': ['many-web']}]
+    assert template['LogDriver'] == {'Name': 'json-file', 'Options': {'max-size': '1m'}}
+    assert service['Spec']['UpdateConfig']['Delay'] == 10 ** 9
+    assert service['Spec']['UpdateConfig']['FailureAction'] == 'rollback'
+    assert service['Spec']['RollbackConfig']['Parallelism'] == 2
+    assert service['Spec']['EndpointSpec'] == {'Mode': 'dnsrr', 'Ports': [
+        {'Protocol': 'tcp', 'TargetPort': 80, 'PublishedPort': 8081, 'PublishMode': 'host'}]}
+    workers = {swarm.sh(MANAGER, "docker node inspect -f '{{.Description.Hostname}}' %s" % task['NodeID'])
+               for task in running(swarm, 'many')}
+    assert workers == {'worker1', 'worker2'}
+
+
+def test_changing_one_option_changes_only_it(swarm):
+    before = inspect(swarm, 'many')['Spec']
+    labels = {'tier': 'web', 'empty': '', 'release': '2'}
+    result = run_four_times(swarm.inventory, MANAGER, MODULE, dict(name='many', labels=labels))
+    assert result['actions'] == ['update service many: labels {"empty": "", "tier": "web"} -> '
+                                 '{"empty": "", "release": "2", "tier": "web"}']
+    assert result['diff'] == {'before': {'state': 'present', 'labels': {'tier': 'web', 'empty': ''}},
+                              'after': {'state': 'present', 'labels': labels}}
+    after = inspect(swarm, 'many')['Spec']
+    assert after.pop('Labels') == labels
+    before.pop('Labels')
+    assert after == before, 'every option the task left out keeps its live value'
+
+
+def test_a_rolling_update_replaces_tasks_in_waves(swarm):
+    create = dict(name='roll', image='swarmops/web:1', replicas=6, endpoint_mode='dnsrr',
+                  update_config=dict(parallelism=2, delay='3s', monitor='1s'),
+                  rollback_config=dict(parallelism=6, monitor='1s'))
+    run_module(swarm.inventory, MANAGER, MODULE, create)
+    result = run_four_times(swarm.inventory, MANAGER, MODULE, dict(name='roll', image='swarmops/web:2'))
+    assert result['actions'] == ['update service roll: image swarmops/web:1 -> swarmops/web:2']
+    assert result['service']['update_status']['state'] == 'completed'
+
+    new_tasks = [task for task in running(swarm, 'roll') if task['Spec']['ContainerSpec']['Image'] == 'swarmops/web:2']
+    assert len(new_tasks) == 6
+    created = sorted(timestamp(task['CreatedAt']) for task in new_tasks)
+    waves = [created[index:index + 2] for index in range(0, 6, 2)]
+    assert all(wave[1] - wave[0] < 1.5 for wave in waves), created
+    assert all(later[0] - earlier[1] >= 2.5 for earlier, later in zip(waves, waves[1:])), created
+    assert result['waited_seconds'] >= 6
+
+
+def test_a_failing_health_check_rolls_back_and_fails_naming_the_tasks(swarm):
+    run_module(swarm.inventory, MANAGER, MODULE, dict(
+        name='fragile', image='swarmops/web:1', replicas=2, endpoint_mode='dnsrr',
+        update_config=dict(failure_action='rollback', monitor='4s'), rollback_config=dict(parallelism=2, monitor='1s')))
+    failed = run_module(swarm.inventory, MANAGER, MODULE, dict(
+        name='fragile', healthcheck=dict(test=['CMD', 'false'], interval='1s', timeout='1s', retries=1)),
+        expect_failure=True)
+    assert failed['msg'].startswith('Service fragile: the update failed and the engine rolled it back '
+                                    '(rollback_completed')
+    assert 'Failing tasks: fragile.' in failed['msg']
+    service = inspect(swarm, 'fragile')
+    assert 'Healthcheck' not in container_spec(service), 'back on the previous spec'
+    assert service['UpdateStatus']['State'] == 'rollback_completed'
+    assert len(running(swarm, 'fragile')) == 2
+
+
+def test_rollback_restores_the_previous_spec_once(swarm):
+    result = run_four_times(swarm.inventory, MANAGER, MODULE, dict(name='roll', rollback=True))
+    assert result['actions'] == ['roll service roll back to its previous spec: image swarmops/web:2 -> swarmops/web:1']
+    service = inspect(swarm, 'roll')
+    assert container_spec(service)['Image'] == 'swarmops/web:1'
+    assert service['UpdateStatus']['State'] == 'rollback_completed'
+    assert {task['Spec']['ContainerSpec']['Image'] for task in running(swarm, 'roll')} == {'swarmops/web:1'}
+
+
+def test_scale(swarm):
+    result = run_module(swarm.inventory, MANAGER, MODULE, dict(name='roll', replicas=3))
+    assert result['actions'] == ['update service roll: replicas 6 -> 3']
+    assert len(running(swarm, 'roll')) == 3
+    assert not run_module(swarm.inventory, MANAGER, MODULE, dict(name='roll', replicas=3), check=True).changed
+
+
+def test_a_global_service_runs_once_per_node_and_its_mode_changes_only_by_recreation(swarm):
+    agent = dict(name='agent', image='swarmops/web:1', mode='global', endpoint_mode='dnsrr')
+    result = run_module(swarm.inventory, MANAGER, MODULE, agent)
+    assert result['service']['running_tasks'] == 5
+    assert not run_module(swarm.inventory, MANAGER, MODULE, agent, check=True).changed
+    assert len({task['NodeID'] for task in running(swarm, 'agent')}) == 5
+
+    refused = run_module(swarm.inventory, MANAGER, MODULE, dict(name='agent', mode='replicated', replicas=1),
+                         expect_failure=True)
+    assert 'Service agent is global; the task asks for replicated' in refused['msg']
+    assert inspect(swarm, 'agent')['Spec']['Mode'] == {'Global': {}}
+
+    recreated = run_module(swarm.inventory, MANAGER, MODULE, dict(name='agent', mode='replicated', replicas=1,
+                                                                  recreate=True))
+    assert [action.split(':')[0] for action in recreated['actions']] == [
+        'remove service agent to re-create it', 'create service agent (replicated, 1 replicas, image swarmops/web']
+    assert inspect(swarm, 'agent')['Spec']['Mode'] == {'Replicated': {'Replicas': 1}}
+    assert len(running(swarm, 'agent')) == 1
+
+
+def test_a_replicated_job_runs_to_completion_once(swarm):
+    result = run_four_times(swarm.inventory, MANAGER, MODULE, dict(
+        name='once', image='swarmops/web:1', mode='replicated-job', replicas=3, max_concurrent=2, command=['true'],
+        restart_policy=dict(condition='none')))
+    assert result['service']['completed_tasks'] == 3
+    states = [task['Status']['State'] for task in tasks(swarm, 'once')]
+    assert states == ['complete'] * 3
+
+
+def test_start_interval_is_refused_clearly_on_api_1_41(swarm):
+    result = run_module(swarm.inventory, MANAGER, MODULE, dict(name='roll', healthcheck=dict(start_interval='1s')),
+                        expect_failure=True)
+    assert 'speaks API 1.41; healthcheck.start_interval needs API 1.44 or newer' in result['msg']
+
+
+def test_absent_removes_the_service_and_waits_for_its_tasks(swarm):
+    result = run_four_times(swarm.inventory, MANAGER, MODULE, dict(name='many', state='absent'))
+    assert result['actions'] == ['remove service many']
+    assert swarm.sh(MANAGER, 'docker service ls -q --filter name=many') == ''
+    for worker in swarm.workers:
+        assert swarm.sh(worker, 'docker ps -q --filter label=com.docker.swarm.service.name=many') == ''
