@@ -2,7 +2,7 @@
 # Node counts: make sandbox-up SANDBOX_ARGS="--managers 1 --workers 2"
 SANDBOX_ARGS ?=
 
-.PHONY: demo test bootstrap sandbox-up sandbox-down
+.PHONY: demo test lint bootstrap sandbox-up sandbox-down
 
 # The README's two commands.
 demo:
@@ -10,6 +10,9 @@ demo:
 
 test:
 	scripts/test.sh
+
+lint:
+	scripts/lint.sh
 
 bootstrap:
 	scripts/bootstrap.sh
