@@ -135,6 +135,8 @@ options:
         Values must be strings; quote V(yes), V(true) and the like.
       - Combined with O(env_files) (files first, then O(env); a later value wins). Compared as a set of variables,
         so their order does not matter.
+      - Values appear in the diff and in RV(service.options); give passwords and keys to the containers as
+        O(secrets) instead.
     type: raw
   env_files:
     description:
