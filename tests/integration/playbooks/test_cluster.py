@@ -1,7 +1,11 @@
 # -*- coding: utf-8 -*-
-"""playbooks/cluster.yml forms the sandbox's swarm from bare engines, idempotently, and never shows a secret."""
+"""playbooks/cluster.yml (the swarm_cluster role) forms or extends the sandbox's swarm, idempotently, and never shows a
+secret."""
 
+import json
 import re
+
+import yaml
 
 from tests.integration.ansible_runner import REPO_ROOT, run_playbook
 
@@ -36,3 +40,65 @@ def test_forms_the_swarm_then_changes_nothing_and_never_shows_a_token(swarm_sand
         for secret in secrets:
             assert secret not in output
             assert secret.split('-')[-1] not in output, 'the secret part of a join token was shown'
+
+
+def regrouped_inventory(swarm_sandbox, directory, managers, workers, host_vars=None):
+    """The sandbox's inventory with other hosts in the managers and workers groups, and extra host variables."""
+    inventory = yaml.safe_load(swarm_sandbox.inventory.read_text())
+    hosts = {}
+    for group in inventory['all']['children'].values():
+        hosts.update(group['hosts'])
+    for host, variables in (host_vars or {}).items():
+        hosts[host] = dict(hosts[host], **variables)
+    inventory['all']['children'] = {
+        'managers': {'hosts': dict((host, hosts[host]) for host in managers)},
+        'workers': {'hosts': dict((host, hosts[host]) for host in workers)},
+    }
+    path = directory / 'inventory.yml'
+    path.write_text(yaml.safe_dump(inventory))
+    return path
+
+
+def node_spec(swarm_sandbox, manager, node):
+    return json.loads(swarm_sandbox.sh(manager, "docker node inspect %s --format '{{json .Spec}}'" % node))
+
+
+def test_extends_the_swarm_from_any_manager_moves_hosts_between_groups_and_rejoins_a_rebuilt_host(
+        swarm_sandbox, tmp_path):
+    # manager1, the first host of the managers group, is not in the swarm: the swarm is extended from manager2.
+    swarm_sandbox.form_swarm(managers=['manager2', 'manager3'], workers=['worker1', 'worker2'])
+    swarm_id = swarm_sandbox.swarm_info('manager2')['Cluster']['ID']
+    # worker2's engine forgets the swarm, as a rebuilt machine's would; the swarm keeps its node, down.
+    swarm_sandbox.sh('worker2', 'docker swarm leave')
+    swarm_sandbox.wait_for_node_status('manager2', 'worker2', 'Down')
+    inventory = regrouped_inventory(
+        swarm_sandbox, tmp_path,
+        managers=['manager1', 'manager2', 'worker1'], workers=['manager3', 'worker2'],
+        host_vars={'worker2': {'swarm_cluster_node_labels': {'zone': 'b', 'ssd': ''}},
+                   'manager3': {'swarm_cluster_node_availability': 'drain'}})
+
+    run_playbook(inventory, PLAYBOOK, '--diff')
+
+    assert swarm_sandbox.swarm_info('manager1')['Cluster']['ID'] == swarm_id
+    nodes = swarm_sandbox.node_list('manager2')
+    assert len(swarm_sandbox.sh('manager2', 'docker node ls -q').split()) == 5, 'the old worker2 node is still listed'
+    assert all(node['status'] == 'Ready' for node in nodes.values())
+    assert sorted(name for name, node in nodes.items() if node['manager_status']) == ['manager1', 'manager2', 'worker1']
+    assert node_spec(swarm_sandbox, 'manager2', 'worker2')['Labels'] == {'zone': 'b', 'ssd': ''}
+    assert nodes['manager3']['availability'] == 'Drain'
+
+    _, again = run_playbook(inventory, PLAYBOOK, '--diff')
+    assert all(counters['changed'] == 0 and counters['failed'] == 0 for counters in recap(again).values())
+
+
+def test_refuses_to_merge_two_swarms(swarm_sandbox):
+    swarm_sandbox.form_swarm(managers=['manager1'], workers=['worker1'])
+    swarm_sandbox.sh('manager2', 'docker swarm init --advertise-addr %s' % swarm_sandbox.address['manager2'])
+    other_swarm_id = swarm_sandbox.swarm_info('manager2')['Cluster']['ID']
+
+    returncode, output = run_playbook(swarm_sandbox.inventory, PLAYBOOK, check=False)
+
+    assert returncode != 0
+    assert 'belong to 2 different swarms' in output
+    assert swarm_sandbox.swarm_info('manager2')['Cluster']['ID'] == other_swarm_id
+    assert swarm_sandbox.swarm_info('manager3')['LocalNodeState'] == 'inactive', 'a host joined although the run failed'
