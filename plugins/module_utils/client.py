@@ -286,6 +286,41 @@ class EngineClient:
     def secrets(self, filters=None):
         return self.request('list the secrets', 'GET', '/secrets', params=_filters(filters))
 
+    # -- stacks: writing networks, configs and secrets, and reading image digests (swarm_stack) --
+
+    def network_create(self, request):
+        return self.request('create network %s' % request['Name'], 'POST', '/networks/create', body=request)
+
+    def network_remove(self, network_id, name=None):
+        return self.request('remove network %s' % (name or network_id), 'DELETE', '/networks/%s' % network_id)
+
+    def config_create(self, spec):
+        return self.request('create config %s' % spec['Name'], 'POST', '/configs/create', body=spec)
+
+    def config_update(self, config_id, version, spec):
+        return self.request('update config %s' % spec['Name'], 'POST', '/configs/%s/update' % config_id,
+                            params={'version': version}, body=spec)
+
+    def config_remove(self, config_id, name=None):
+        return self.request('remove config %s' % (name or config_id), 'DELETE', '/configs/%s' % config_id)
+
+    def secret_create(self, spec):
+        return self.request('create secret %s' % spec['Name'], 'POST', '/secrets/create', body=spec)
+
+    def secret_update(self, secret_id, version, spec):
+        return self.request('update secret %s' % spec['Name'], 'POST', '/secrets/%s/update' % secret_id,
+                            params={'version': version}, body=spec)
+
+    def secret_remove(self, secret_id, name=None):
+        return self.request('remove secret %s' % (name or secret_id), 'DELETE', '/secrets/%s' % secret_id)
+
+    def distribution_inspect(self, image, with_registry_auth=False):
+        """The image's digest and platforms as its registry reports them (the engine asks the registry)."""
+        spec = {'TaskTemplate': {'ContainerSpec': {'Image': image}}}
+        return self.request('read the digest of image %s from its registry' % image, 'GET',
+                            '/distribution/%s/json' % image, headers=self._registry_auth_header(spec,
+                                                                                                with_registry_auth))
+
 
 def _flag(value):
     return 'true' if value else 'false'
