@@ -1,0 +1,180 @@
+# -*- coding: utf-8 -*-
+"""swarm_stack against the real sandbox: a stack's lifecycle, check mode that predicts exactly, and equivalence
+with `docker stack deploy` of the docker CLI in both orders.
+
+The compose files are the unit tests' fixtures (tests/unit/fixtures/compose), copied into manager1. Services run
+swarmops/web, with endpoint_mode dnsrr or host-mode ports (the sandbox has no routing mesh), and images are never
+resolved (there is no registry).
+"""
+
+import io
+import os
+import tarfile
+
+import pytest
+
+from tests.integration.ansible_runner import run_four_times, run_module
+
+MODULE = 'swarmops.swarm.swarm_stack'
+STACKS = '/srv/stacks'
+FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'unit', 'fixtures', 'compose')
+NAMESPACE = 'com.docker.stack.namespace'
+
+
+@pytest.fixture(scope='module')
+def stack_swarm(swarm_sandbox):
+    """One manager and two workers, the compose fixtures in manager1:/srv/stacks, and the external objects the
+    fixtures name."""
+    swarm_sandbox.form_swarm(managers=['manager1'], workers=['worker1', 'worker2'])
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode='w') as tar:
+        tar.add(FIXTURES, arcname='.')
+    rc, _, stderr = swarm_sandbox.sandbox.exec('manager1', 'mkdir -p %s && tar -C %s -x' % (STACKS, STACKS),
+                                               input=archive.getvalue(), timeout=60)
+    assert rc == 0, stderr
+    swarm_sandbox.sh('manager1', 'docker network create -d overlay shared_outside >/dev/null && '
+                                 'docker config create va-external-config /etc/hostname >/dev/null && '
+                                 'printf x | docker secret create va-external-secret - >/dev/null')
+    return swarm_sandbox
+
+
+def deploy(stack, *files, **options):
+    options.update(name=stack, compose=['%s/%s' % (STACKS, path) for path in files])
+    return options
+
+
+def names(swarm, kind, stack):
+    return sorted(swarm.sh('manager1', "docker %s ls --filter label=%s=%s --format '{{.Name}}'"
+                           % (kind, NAMESPACE, stack)).split())
+
+
+def services(swarm, stack):
+    """{service: (mode, replicas)} from docker service ls."""
+    rows = swarm.sh('manager1', "docker service ls --filter label=%s=%s --format '{{.Name}} {{.Mode}} {{.Replicas}}'"
+                    % (NAMESPACE, stack)).splitlines()
+    return dict((name, (mode, replicas)) for name, mode, replicas in (row.split(' ', 2) for row in rows))
+
+
+def service_field(swarm, service, template):
+    return swarm.sh('manager1', "docker service inspect --format '%s' %s" % (template, service))
+
+
+def remove(swarm, stack):
+    run_module(swarm.inventory, 'manager1', MODULE, dict(name=stack, state='absent'))
+
+
+# -- a stack's lifecycle; the tests below run in order on the same stack ----------------------------
+
+LIFECYCLE = ('lifecycle/stack.yml',)
+
+
+def test_a_stack_is_deployed_with_check_mode_predicting_it_and_redeployed_without_change(stack_swarm):
+    result = run_four_times(stack_swarm.inventory, 'manager1', MODULE, deploy('lc', *LIFECYCLE))
+    assert result['actions'] == [
+        'create network lc_front (overlay, attachable)', 'create secret lc_pw', 'create config lc_site',
+        'create service lc_api (replicated, 1 replica, image swarmops/web:1)',
+        'create service lc_edge (global, image swarmops/web:2)',
+        'create service lc_web (replicated, 2 replicas, image swarmops/web:1)']
+    assert services(stack_swarm, 'lc') == {'lc_api': ('replicated', '1/1'), 'lc_edge': ('global', '3/3'),
+                                           'lc_web': ('replicated', '2/2')}
+    assert names(stack_swarm, 'network', 'lc') == ['lc_front']
+    assert stack_swarm.sh('manager1', "docker network inspect --format '{{.Driver}} {{.Attachable}}' lc_front") == \
+        'overlay true'
+    assert names(stack_swarm, 'config', 'lc') == ['lc_site'] and names(stack_swarm, 'secret', 'lc') == ['lc_pw']
+    # The global service publishes its port on every node, in host mode.
+    page = stack_swarm.sh('worker2', 'python3 -c "import urllib.request; '
+                                     'print(urllib.request.urlopen(\'http://127.0.0.1:8088/\').read().decode())"')
+    assert page.startswith('swarmops/web:2 on ')
+
+
+def test_changing_one_service_changes_only_it(stack_swarm):
+    versions = dict((name, service_field(stack_swarm, name, '{{.Version.Index}}')) for name in ('lc_web', 'lc_edge'))
+    result = run_four_times(stack_swarm.inventory, 'manager1', MODULE, deploy('lc', *LIFECYCLE, env=dict(
+        API_REPLICAS=2)))
+    assert result['actions'] == ['update service lc_api: replicas 1 -> 2']
+    assert result['diff']['before'] == dict(services=dict(lc_api=dict(state='present', replicas=1)))
+    assert result['diff']['after'] == dict(services=dict(lc_api=dict(state='present', replicas=2)))
+    assert services(stack_swarm, 'lc')['lc_api'] == ('replicated', '2/2')
+    assert dict((name, service_field(stack_swarm, name, '{{.Version.Index}}')) for name in versions) == versions
+
+
+def test_a_changed_config_file_rolls_out_a_new_version_and_removes_the_old_one(stack_swarm):
+    stack_swarm.sh('manager1', "printf 'listen 8080\\n' > %s/lifecycle/site.conf" % STACKS)
+    result = run_four_times(stack_swarm.inventory, 'manager1', MODULE, deploy('lc', *LIFECYCLE, env=dict(
+        API_REPLICAS=2)))
+    new_version = result['stack']['configs']['site']
+    assert new_version.startswith('lc_site-') and len(new_version) == len('lc_site-') + 12
+    assert result['actions'] == [
+        'create config %s (new content of configs.site, replacing lc_site)' % new_version,
+        "update service lc_web: configs ['lc_site'] -> ['%s']" % new_version,
+        'remove config lc_site (an old version of lc_site)']
+    assert names(stack_swarm, 'config', 'lc') == [new_version]
+    assert service_field(stack_swarm, 'lc_web', '{{(index .Spec.TaskTemplate.ContainerSpec.Configs 0).ConfigName}}') \
+        == new_version
+    assert services(stack_swarm, 'lc')['lc_web'] == ('replicated', '2/2')
+
+
+def test_prune_removes_the_services_the_file_no_longer_declares(stack_swarm):
+    stack_swarm.sh('manager1', "sed '/^  api:/,/^networks:/{/^networks:/!d}' %s/lifecycle/stack.yml > "
+                               "%s/lifecycle/without-api.yml" % (STACKS, STACKS))
+    kept = run_module(stack_swarm.inventory, 'manager1', MODULE, deploy('lc', 'lifecycle/without-api.yml'))
+    assert not kept.changed, 'without prune, a service the file no longer declares stays'
+    result = run_four_times(stack_swarm.inventory, 'manager1', MODULE, deploy('lc', 'lifecycle/without-api.yml',
+                                                                               prune=True))
+    assert result['actions'] == ['remove service lc_api (no longer in the compose file)']
+    assert sorted(services(stack_swarm, 'lc')) == ['lc_edge', 'lc_web']
+
+
+def test_absent_waits_until_the_stack_is_gone_so_it_can_be_deployed_again_at_once(stack_swarm):
+    result = run_four_times(stack_swarm.inventory, 'manager1', MODULE, dict(name='lc', state='absent'))
+    assert result['actions'][:2] == ['remove service lc_edge (state absent)', 'remove service lc_web (state absent)']
+    assert result['actions'][-1] == 'remove network lc_front (state absent)'
+    for kind in ('service', 'network', 'config', 'secret'):
+        assert names(stack_swarm, kind, 'lc') == [], kind
+    again = run_module(stack_swarm.inventory, 'manager1', MODULE, deploy('lc', 'lifecycle/without-api.yml'))
+    assert again.changed and services(stack_swarm, 'lc') == {'lc_edge': ('global', '3/3'),
+                                                             'lc_web': ('replicated', '2/2')}
+    remove(stack_swarm, 'lc')
+
+
+# -- invalid input changes nothing ------------------------------------------------------------------
+
+@pytest.mark.parametrize('path, message', [
+    ('invalid/undefined_network.yml', "services.web: networks: undefined network 'backend'"),
+    ('invalid/missing_config_file.yml', 'configs.site.file: could not read /srv/stacks/invalid/does-not-exist.conf'),
+])
+def test_invalid_compose_fails_before_anything_is_created(stack_swarm, path, message):
+    result = run_module(stack_swarm.inventory, 'manager1', MODULE, deploy('bad', path), expect_failure=True)
+    assert message in result['msg']
+    for kind in ('service', 'network', 'config'):
+        assert names(stack_swarm, kind, 'bad') == [], kind
+
+
+# -- equivalence with docker stack deploy ---------------------------------------------------------
+
+EQUIVALENCE = [('rec', 'full/stack.yml'), ('va', 'variety/stack.yml')]
+
+
+def cli_deploy(swarm, stack, path):
+    folder, name = os.path.split(path)
+    swarm.sh('manager1', 'cd %s/%s && docker stack deploy --resolve-image never -c %s %s'
+             % (STACKS, folder, name, stack))
+
+
+@pytest.mark.parametrize('stack, path', EQUIVALENCE)
+def test_a_stack_the_docker_cli_deployed_shows_no_change(stack_swarm, stack, path):
+    cli_deploy(stack_swarm, stack, path)
+    for check in (True, False):
+        result = run_module(stack_swarm.inventory, 'manager1', MODULE, deploy(stack, path), check=check)
+        assert not result.changed, result['actions']
+    remove(stack_swarm, stack)
+
+
+@pytest.mark.parametrize('stack, path', EQUIVALENCE)
+def test_the_docker_cli_agrees_with_a_stack_swarm_stack_deployed(stack_swarm, stack, path):
+    created = run_four_times(stack_swarm.inventory, 'manager1', MODULE, deploy(stack, path))
+    assert created.changed
+    cli_deploy(stack_swarm, stack, path)
+    result = run_module(stack_swarm.inventory, 'manager1', MODULE, deploy(stack, path))
+    assert not result.changed, result['actions']
+    remove(stack_swarm, stack)
