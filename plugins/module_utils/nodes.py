@@ -309,10 +309,8 @@ def _change_role(client, params, plan, node, role):
 def _wait_for_role(client, node, role, timeout):
     def settled():
         manager_status = client.node_inspect(node['ID']).get('ManagerStatus')
-        if role == 'manager':
-            done = (manager_status or {}).get('Reachability') == 'reachable'
-        else:
-            done = not manager_status
+        done = ((manager_status or {}).get('Reachability') == 'reachable' if role == 'manager'
+                else not manager_status)
         return done, 'ManagerStatus %s' % (manager_status or 'none')
     what = ('%s to become a reachable manager' % _name(node) if role == 'manager'
             else '%s to leave the managers (no ManagerStatus)' % _name(node))

@@ -118,7 +118,6 @@ def test_force_new_cluster_recovers_and_is_then_idempotent():
         ('selfnode0000000000000000a', '172.30.0.2', 'reachable'), ('other1', '172.30.0.3', 'unreachable'),
         ('other2', '172.30.0.4', 'unreachable')])
     plan = run(engine, force_new_cluster=True)
-    report = plan.result
     assert plan.changed
     (call, request), = engine.writes()
     assert request['ForceNewCluster'] is True and request['AdvertiseAddr'] == '172.30.0.2'
@@ -136,7 +135,7 @@ def test_force_new_cluster_on_a_healthy_swarm_forces_nothing():
 
 def test_a_half_joined_node_is_cleaned_up_before_init():
     engine = FakeEngine(state='pending')
-    plan = run(engine)
+    run(engine)
     assert [call[0] for call in engine.writes()] == ['swarm_leave', 'swarm_init']
 
 

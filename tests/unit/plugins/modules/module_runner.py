@@ -27,7 +27,6 @@ except ImportError:  # ansible-core before 2.19
 
 def run_module_main(main, engine, monkeypatch, capsys, args):
     monkeypatch.setattr(plan_module.EngineClient, 'from_params', classmethod(lambda cls, params: engine))
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            main()
+    with patch_module_args(args), pytest.raises(SystemExit):
+        main()
     return json.loads(capsys.readouterr().out)
