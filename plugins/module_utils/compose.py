@@ -40,6 +40,7 @@ class ComposeProject:
 
     def __init__(self):
         self.services = {}
+        self.service_files = {}
         self.networks = {}
         self.volumes = {}
         self.configs = {}
@@ -287,6 +288,9 @@ def load_project(sources, variables=None, project_dir=None, environ=None):
     project = ComposeProject()
     loaded = [_load_source(source, index, lookup, project_dir, project.warnings)
               for index, source in enumerate(sources)]
+    for content in loaded:
+        for name in content['services']:
+            project.service_files.setdefault(name, []).append(content['label'])
     merged = loaded[0]
     for later in loaded[1:]:
         merged = _merge_files(merged, later)
@@ -331,6 +335,7 @@ def _load_source(source, index, lookup, project_dir, warnings):
             ' (and %d more)' % (len(errors) - 10) if len(errors) > 10 else ''))
     context = _Context(label, lookup, project_dir, warnings)
     return dict(
+        label=label,
         services=dict((name, _service(name, raw or {}, context)) for name, raw in (content.get('services') or {}).items()),
         networks=dict((name, _network(name, raw or {}, context)) for name, raw in (content.get('networks') or {}).items()),
         volumes=dict((name, _volume(name, raw or {}, context)) for name, raw in (content.get('volumes') or {}).items()),

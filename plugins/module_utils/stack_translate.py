@@ -74,7 +74,8 @@ def translate_stack(stack, project):
         try:
             specs.services[name] = service_spec(specs, project, name)
         except ComposeError as error:
-            raise ComposeError('compose: services.%s: %s' % (name, error))
+            raise ComposeError('%s: services.%s: %s' % (' + '.join(project.service_files.get(name) or ['compose']),
+                                                        name, error))
     return specs
 
 

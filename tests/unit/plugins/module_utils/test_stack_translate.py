@@ -118,7 +118,7 @@ def test_modes_including_jobs(deploy, mode):
     (dict(resources=dict(limits=dict(cpus='0.0000000001'))), 'deploy.resources.limits.cpus: .* is too precise'),
 ])
 def test_invalid_deploy_values_name_the_service(deploy, message):
-    with pytest.raises(ComposeError, match='compose: services.app: %s' % message):
+    with pytest.raises(ComposeError, match=r'^compose\[0\] \(inline\): services.app: %s' % message):
         translate(service(deploy=deploy))
 
 
@@ -185,8 +185,16 @@ def test_networks_external_named_and_builtin():
      'volumes: bind options are incompatible with type tmpfs'),
 ])
 def test_undefined_references_fail_naming_the_service(content, message):
-    with pytest.raises(ComposeError, match='compose: services.app: %s' % message):
+    with pytest.raises(ComposeError, match=r'^compose\[0\] \(inline\): services.app: %s' % message):
         translate(content)
+
+
+def test_an_error_in_a_service_names_every_file_that_declares_it():
+    override = dict(services=dict(app=dict(networks=['nowhere'])))
+    with pytest.raises(ComposeError) as failure:
+        translate_stack('s', load_project([FULL, dict(services=dict(web=override['services']['app']))], environ={}))
+    assert str(failure.value).startswith("%s + compose[1] (inline): services.web: networks: undefined network "
+                                         "'nowhere'" % FULL)
 
 
 def test_configs_secrets_names_templating_and_credential_specs():
