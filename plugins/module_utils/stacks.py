@@ -181,7 +181,10 @@ def spec_differences(live_spec, desired_spec):
 
 
 def _differing_paths(live, desired, path):
-    if isinstance(live, dict) and isinstance(desired, dict):
+    if isinstance(live, dict) or isinstance(desired, dict):
+        if not (isinstance(live or {}, dict) and isinstance(desired or {}, dict)):
+            return ['.'.join(path)]
+        live, desired = live or {}, desired or {}
         paths = []
         for key in sorted(set(live) | set(desired)):
             paths.extend(_differing_paths(live.get(key), desired.get(key), path + (key,)))

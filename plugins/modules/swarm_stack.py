@@ -62,9 +62,12 @@ notes:
     re-create it.
   - The engine cannot change a service's mode (replicated, global, jobs) in place; such a change fails before
     anything changes, naming the service.
-  - Configs, secrets and env files named by relative paths are read on the managed node, from O(project_dir).
-    Compose files on the controller can be passed inline, for example
-    C("{{ lookup('ansible.builtin.file', 'stack.yml') | from_yaml }}").
+  - Compose files given as paths, and the configs, secrets, env files and bind mount sources they name, are read on
+    the managed node; give absolute paths (relative ones resolve from O(project_dir)). Compose files on the
+    controller can be passed inline, for example C("{{ lookup('ansible.builtin.file', 'stack.yml') | from_yaml }}").
+  - "Inline content goes through Ansible's templating first. Go templates that Swarm expands (for example a
+    C(hostname) of C({{.Service.Name}})) must be protected from Jinja, with C(!unsafe) or C({% raw %}); files read
+    on the managed node are not templated by Ansible."
 seealso:
   - module: swarmops.swarm.swarm_service
   - name: Compose file version 3 reference

@@ -190,9 +190,9 @@ def test_undefined_references_fail_naming_the_service(content, message):
 
 
 def test_an_error_in_a_service_names_every_file_that_declares_it():
-    override = dict(services=dict(app=dict(networks=['nowhere'])))
+    override = dict(services=dict(web=dict(networks=['nowhere'])))
     with pytest.raises(ComposeError) as failure:
-        translate_stack('s', load_project([FULL, dict(services=dict(web=override['services']['app']))], environ={}))
+        translate_stack('s', load_project([FULL, override], environ={}))
     assert str(failure.value).startswith("%s + compose[1] (inline): services.web: networks: undefined network "
                                          "'nowhere'" % FULL)
 

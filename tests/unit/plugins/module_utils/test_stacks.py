@@ -149,6 +149,20 @@ def test_changing_one_service_updates_only_it_and_keeps_force_update_and_the_pin
     assert sent['Mode'] == {'Replicated': {'Replicas': 3}}
 
 
+def test_fields_no_service_option_covers_are_compared_too():
+    engine = FakeStackEngine()
+    apply(engine, name='s', compose=[SMALL])
+    interactive = copy.deepcopy(SMALL)
+    interactive['services']['app']['stdin_open'] = True
+    plan = apply(engine, name='s', compose=[interactive])
+    assert plan.summaries == ['update service s_app: TaskTemplate.ContainerSpec.OpenStdin changed']
+    assert plan.before['services']['s_app'] == dict(state='present', other_fields={
+        'TaskTemplate.ContainerSpec.OpenStdin': None})
+    assert plan.after['services']['s_app'] == dict(state='present', other_fields={
+        'TaskTemplate.ContainerSpec.OpenStdin': True})
+    assert apply(engine, name='s', compose=[interactive]).summaries == []
+
+
 def test_a_changed_config_gets_a_new_version_and_the_old_one_goes_once_unused(project):
     engine = deployed(project)
     (project / 'site.conf').write_text('server { listen 81; }\n')
