@@ -31,7 +31,7 @@ def parse_one_line_sources(text):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
-        kind, _, rest = line.partition(" ")
+        kind, _space, rest = line.partition(" ")
         rest = rest.strip()
         if rest.startswith("["):
             rest = rest.partition("]")[2]
@@ -70,7 +70,7 @@ def _deb822_stanzas(text):
         elif line[0] in " \t" and field:
             stanza[field] += " " + line.strip()
         else:
-            field, _, value = line.partition(":")
+            field, _colon, value = line.partition(":")
             field = field.strip().lower()
             stanza[field] = value.strip()
 
@@ -106,7 +106,7 @@ def read_host_sources(root=Path("/")):
 
 def host_codename(root=Path("/")):
     for line in (root / "etc/os-release").read_text().splitlines():
-        key, _, value = line.partition("=")
+        key, _equals, value = line.partition("=")
         if key == "VERSION_CODENAME":
             return value.strip().strip('"')
     raise MirrorNotFound("/etc/os-release has no VERSION_CODENAME")

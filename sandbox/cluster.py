@@ -144,6 +144,7 @@ class Sandbox:
         interactive = [] if input is None else ["--interactive"]
         result = subprocess.run(
             ["docker", "exec", *interactive, self._container_name(node), *argv],
+            check=False,
             capture_output=True,
             timeout=timeout,
             **_stdin_arguments(input),
@@ -167,7 +168,7 @@ class Sandbox:
         networks and volumes, in seconds and without recreating the node containers."""
         running = [self._node_of(container) for container in self._containers() if container.status == "running"]
         results = _parallel(lambda node: self.exec(node, RESET_SCRIPT), running)
-        failures = [f"{node.name}: {stderr.strip()}" for node, (rc, _, stderr) in zip(running, results) if rc != 0]
+        failures = [f"{node.name}: {stderr.strip()}" for node, (rc, _stdout, stderr) in zip(running, results) if rc != 0]
         if failures:
             raise SandboxError("resetting the swarm state failed on " + "; ".join(failures))
 
@@ -227,7 +228,7 @@ class Sandbox:
 
     def _engine_answers(self, node):
         try:
-            rc, _, _ = self.exec(node, ["docker", "version", "--format", "{{.Server.Version}}"], timeout=10)
+            rc, _stdout, _stderr = self.exec(node, ["docker", "version", "--format", "{{.Server.Version}}"], timeout=10)
         except subprocess.TimeoutExpired:
             return False
         return rc == 0
@@ -236,7 +237,7 @@ class Sandbox:
         # `docker save` of the CLI writes several images into one archive (the SDK saves one image at a time).
         archive = STATE_DIR / f"{self.prefix}-service-images.tar"
         archive.parent.mkdir(parents=True, exist_ok=True)
-        saved = subprocess.run(["docker", "save", "--output", str(archive), *tags], capture_output=True, text=True)
+        saved = subprocess.run(["docker", "save", "--output", str(archive), *tags], check=False, capture_output=True, text=True)
         if saved.returncode != 0:
             raise SandboxError(f"docker save {' '.join(tags)} failed: {saved.stderr.strip()}")
         try:
@@ -246,7 +247,7 @@ class Sandbox:
 
     def _load_archive(self, node, archive):
         with open(archive, "rb") as stream:
-            rc, _, stderr = self.exec(node, ["docker", "load", "--quiet"], input=stream)
+            rc, _stdout, stderr = self.exec(node, ["docker", "load", "--quiet"], input=stream)
         if rc != 0:
             raise SandboxError(f"docker load into {node.container} failed: {stderr.strip()}")
 
@@ -255,7 +256,7 @@ class Sandbox:
         if container.status != "running":
             return NodeStatus(node, container.status, "-")
         try:
-            rc, stdout, _ = self.exec(
+            rc, stdout, _stderr = self.exec(
                 node, ["docker", "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}"], timeout=10
             )
         except subprocess.TimeoutExpired:

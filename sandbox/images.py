@@ -119,7 +119,7 @@ def _import_rootfs_dir(client, rootfs, tag, changes):
     tar = subprocess.Popen(["tar", "-C", str(rootfs), "--numeric-owner", "-c", "."], stdout=subprocess.PIPE)
     try:
         chunks = iter(lambda: tar.stdout.read(1 << 20), b"")
-        repository, _, version = tag.rpartition(":")
+        repository, _colon, version = tag.rpartition(":")
         client.api.import_image_from_stream(chunks, repository=repository, tag=version, changes=list(changes))
     finally:
         tar.stdout.close()
@@ -171,7 +171,7 @@ def _cached_deb(package):
     if debs:
         return debs[-1]
     download = ["apt-get", "download", "-q", package]
-    if subprocess.run(download, cwd=cache, capture_output=True).returncode != 0:
+    if subprocess.run(download, cwd=cache, check=False, capture_output=True).returncode != 0:
         # A machine where apt-get update never ran has no package lists to download from.
         _run(["apt-get", "update", "-q"])
         _run(download, cwd=cache)
@@ -220,7 +220,7 @@ def _digest(inputs):
 
 
 def _run(command, cwd=None):
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=cwd, check=False, capture_output=True, text=True)
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip().splitlines()
         tail = "\n".join(output[-20:])

@@ -163,8 +163,8 @@ def _report(client, params, plan, wait_for_rotation):
     waited_seconds = 0
     if wait_for_rotation:
         waited_seconds = wait_until(lambda: _rotation_progress(client), params['wait_timeout'],
-                                       'every node that is up to trust the new root CA and hold a certificate '
-                                       'issued by it', interval=1)[1]
+                                    'every node that is up to trust the new root CA and hold a certificate '
+                                    'issued by it', interval=1)[1]
     live = client.swarm_inspect()
     nodes = sorted((_node_trust(node, live.get('TLSInfo') or {}) for node in client.nodes()),
                    key=lambda node: node['hostname'] or '')

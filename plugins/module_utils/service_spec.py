@@ -111,7 +111,7 @@ def _spaceless(constraints):
 
 def _image_parts(reference):
     """(repository, tag, digest) with Docker Hub's implicit parts spelled out, so equal references compare equal."""
-    reference, _, digest = reference.partition('@')
+    reference, _at, digest = reference.partition('@')
     repository, tag = reference, 'latest'
     last_part = reference.rsplit('/', 1)[-1]
     if ':' in last_part:
@@ -263,8 +263,8 @@ def _mount_to_api(item, option_name):
     }
     foreign = [name for name, kinds in _MOUNT_TYPE_OPTIONS.items() if item.get(name) and item['type'] not in kinds]
     if foreign:
-        raise SwarmError('%s: %s do not apply to a %s mount.' % (option_name, ', '.join(sorted(foreign)),
-                                                                  item['type']))
+        raise SwarmError('%s: %s do not apply to a %s mount.'
+                         % (option_name, ', '.join(sorted(foreign)), item['type']))
     if item['type'] in by_type:
         key, options = by_type[item['type']]
         options = normalise(options)

@@ -73,7 +73,7 @@ class ServiceReferences:
         for object_id, object_name in objects:
             if name in (object_name, object_id):
                 return object_id
-        matches = [object_id for object_id, _ in objects if object_id.startswith(name)]
+        matches = [object_id for object_id, _name in objects if object_id.startswith(name)]
         if len(matches) == 1:
             return matches[0]
         raise SwarmError('The %s %r does not exist in this swarm: create it before the service that uses it.'
@@ -329,8 +329,8 @@ def _remove(client, params, service_id, outcome):
     client.service_remove(service_id)
     if params['wait']:
         # Containers stop after the service is gone; host-mode ports and volumes are free only then.
-        _, waited = wait_until(lambda: _tasks_stopped(client, service_id), params['wait_timeout'],
-                               'the tasks of service %s to stop' % params['name'])
+        waited = wait_until(lambda: _tasks_stopped(client, service_id), params['wait_timeout'],
+                            'the tasks of service %s to stop' % params['name'])[1]
         outcome.waited_seconds += waited
 
 

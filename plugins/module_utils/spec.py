@@ -249,16 +249,14 @@ class OptionGroup:
 
     def leaves(self):
         for suboption in self.suboptions:
-            for leaf in leaves_of([suboption.within(self)]):
-                yield leaf
+            yield from leaves_of([suboption.within(self)])
 
 
 def leaves_of(options):
     """Every option that holds a value, suboptions of groups included, in declaration order."""
     for option in options:
         if isinstance(option, OptionGroup):
-            for leaf in option.leaves():
-                yield leaf
+            yield from option.leaves()
         else:
             yield option
 
@@ -359,8 +357,8 @@ def options_view(options, spec, references=None, names=None):
 def differing_options(options, desired_values, live_spec):
     """Names of the options whose desired value is not what the live spec holds, in declaration order."""
     return [option.name for option in leaves_of(options)
-            if option.name in desired_values and not option.same(desired_values[option.name],
-                                                                  option.live_value(live_spec))]
+            if option.name in desired_values
+            and not option.same(desired_values[option.name], option.live_value(live_spec))]
 
 
 def changed_options(options, before_spec, after_spec, names=None):

@@ -68,7 +68,7 @@ def container_spec(service):
 
 def timestamp(text):
     # The engine writes nanoseconds; Python reads microseconds.
-    head, _, fraction = text.rstrip('Z').partition('.')
+    head, _dot, fraction = text.rstrip('Z').partition('.')
     return datetime.strptime('%s.%s' % (head, (fraction + '000000')[:6]), '%Y-%m-%dT%H:%M:%S.%f').timestamp()
 
 

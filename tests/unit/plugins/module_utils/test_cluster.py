@@ -74,7 +74,7 @@ def test_only_differing_settings_are_updated_and_the_rest_is_kept():
 
 def test_token_rotation_acts_on_every_run():
     engine = FakeEngine(state='active')
-    for _ in range(2):
+    for _run in range(2):
         plan = run(engine, rotate_worker_token=True)
         assert plan.changed
     assert [call[3] for call in engine.writes()] == [dict(worker=True, manager=False, unlock=False)] * 2

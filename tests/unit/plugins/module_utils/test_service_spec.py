@@ -361,4 +361,3 @@ def test_suboptions_are_declared_without_defaults_so_unset_ones_stay_unmanaged()
         assert 'default' not in spec, name
         for suboption in (spec.get('options') or {}).values() if spec.get('type') == 'dict' else ():
             assert 'default' not in suboption, name
-
