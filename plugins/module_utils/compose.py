@@ -334,15 +334,16 @@ def _load_source(source, index, lookup, project_dir, warnings):
         raise ComposeError('%s: %s' % (label, '; '.join(errors[:10])) + (
             ' (and %d more)' % (len(errors) - 10) if len(errors) > 10 else ''))
     context = _Context(label, lookup, project_dir, warnings)
+
+    def section(key, read):
+        return dict((name, read(name, raw)) for name, raw in (content.get(key) or {}).items())
     return dict(
         label=label,
-        services=dict((name, _service(name, raw or {}, context)) for name, raw in (content.get('services') or {}).items()),
-        networks=dict((name, _network(name, raw or {}, context)) for name, raw in (content.get('networks') or {}).items()),
-        volumes=dict((name, _volume(name, raw or {}, context)) for name, raw in (content.get('volumes') or {}).items()),
-        configs=dict((name, _file_object('configs', name, raw, context))
-                     for name, raw in (content.get('configs') or {}).items()),
-        secrets=dict((name, _file_object('secrets', name, raw, context))
-                     for name, raw in (content.get('secrets') or {}).items()),
+        services=section('services', lambda name, raw: _service(name, raw or {}, context)),
+        networks=section('networks', lambda name, raw: _network(name, raw or {}, context)),
+        volumes=section('volumes', lambda name, raw: _volume(name, raw or {}, context)),
+        configs=section('configs', lambda name, raw: _file_object('configs', name, raw, context)),
+        secrets=section('secrets', lambda name, raw: _file_object('secrets', name, raw, context)),
     )
 
 
@@ -368,7 +369,7 @@ if yaml is not None:
 
         def construct_mapping(self, node, deep=False):
             seen = set()
-            for key_node, _ in node.value:
+            for key_node, _value_node in node.value:
                 if key_node.tag == 'tag:yaml.org,2002:merge':
                     continue
                 key = self.construct_object(key_node, deep=deep)
@@ -734,9 +735,8 @@ def _environment(raw, path, context):
     CLI does, an empty value is looked up too), else stays without one."""
     environment = {}
     for index, env_file in enumerate(_string_list(raw.get('env_file'))):
-        file_path = path + ('env_file',) if isinstance(raw.get('env_file'), str) else path + ('env_file', '[%d]' % index)
-        _update_environment(environment, _env_file_variables(context.path(env_file, file_path), file_path, context),
-                            context)
+        key = path + ('env_file',) if isinstance(raw.get('env_file'), str) else path + ('env_file', '[%d]' % index)
+        _update_environment(environment, _env_file_variables(context.path(env_file, key), key, context), context)
     _update_environment(environment, _mapping(raw.get('environment'), keep_empty=True), context)
     return environment
 
@@ -791,7 +791,8 @@ def _ports(entries, path, context):
     return ports
 
 
-_SHORT_PORT = re.compile(r'^(?:(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*):)?(?P<published>[0-9]*(?:-[0-9]+)?):)?'
+_SHORT_PORT = re.compile(r'^(?:(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*):)?'
+                         r'(?P<published>[0-9]*(?:-[0-9]+)?):)?'
                          r'(?P<target>[0-9]+(?:-[0-9]+)?)(?:/(?P<protocol>[a-zA-Z]+))?$')
 
 
@@ -819,7 +820,7 @@ def _short_ports(text, path, context):
 
 
 def _port_range(text, path, context):
-    start, _, end = text.partition('-')
+    start, _dash, end = text.partition('-')
     first, last = int(start), int(end or start)
     if last < first or last > 65535:
         context.fail(path, 'the port range %r is invalid' % text)
@@ -909,8 +910,8 @@ def _network(name, raw, context):
     return dict(external=external, name=object_name, driver=raw.get('driver') or '',
                 driver_opts=_mapping(raw.get('driver_opts')), internal=bool(raw.get('internal')),
                 attachable=bool(raw.get('attachable')), labels=_mapping(raw.get('labels')),
-                ipam_driver=ipam.get('driver') or '', subnets=[entry.get('subnet') or '' for entry in
-                                                                ipam.get('config') or []])
+                ipam_driver=ipam.get('driver') or '',
+                subnets=[entry.get('subnet') or '' for entry in ipam.get('config') or []])
 
 
 def _volume(name, raw, context):

@@ -426,7 +426,7 @@ def _restart_policy(policy, restart):
         return result
     if not restart or restart == 'no':
         return None
-    name, _, count = restart.partition(':')
+    name, _colon, count = restart.partition(':')
     try:
         attempts = int(count) if count else 0
     except ValueError:

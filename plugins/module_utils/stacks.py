@@ -217,11 +217,11 @@ def _plan_deployment(deployment, specs):
         _plan_network(deployment, plan, name, network['request'])
     chosen = {}
     for kind in ('secret', 'config'):
-        for key, declared in sorted(getattr(specs, kind + 's').items()):
+        for declared in sorted(getattr(specs, kind + 's').values(), key=lambda item: item.key):
             chosen[declared.name] = declared.name if declared.external else _plan_file_object(
                 deployment, plan, kind, declared)
     desired_specs = {}
-    for name, spec in sorted(specs.services.items()):
+    for spec in sorted(specs.services.values(), key=lambda spec: spec['Name']):
         desired_specs[spec['Name']] = _with_versions(spec, chosen)
         _plan_service(deployment, plan, desired_specs[spec['Name']], stack_services.get(spec['Name']))
     deployment.result_names(specs, chosen)
@@ -577,7 +577,7 @@ def _plan_removal(deployment):
     does), each awaited until it is really gone."""
     live = deployment.live
     plan = Plan(before={}, after={})
-    for name, service in sorted(live.stack_services().items()):
+    for service in sorted(live.stack_services().values(), key=lambda service: service['Spec']['Name']):
         _plan_service_removal(deployment, plan, service, 'state absent')
     for kind in ('secret', 'config', 'network'):
         for item in sorted(live.objects[kind], key=object_name):
@@ -698,12 +698,10 @@ class _Deployment:
             getattr(self.client, kind + '_remove')(object_id(item), name)
             return
         # A network stays in use until the tasks that were attached to it are gone.
-        _, waited = wait_until(lambda: self._try_network_removal(item), self.params['wait_timeout'],
-                               'network %s to be free to remove' % name)
-        self.waited_seconds += waited
-        _, waited = wait_until(lambda: self._network_gone(item), self.params['wait_timeout'],
-                               'network %s to be gone' % name)
-        self.waited_seconds += waited
+        self.waited_seconds += wait_until(lambda: self._try_network_removal(item), self.params['wait_timeout'],
+                                          'network %s to be free to remove' % name)[1]
+        self.waited_seconds += wait_until(lambda: self._network_gone(item), self.params['wait_timeout'],
+                                          'network %s to be gone' % name)[1]
 
     def _try_network_removal(self, network):
         try:
@@ -763,9 +761,9 @@ class _Deployment:
         if self._rollouts:
             self._wait_for_rollouts()
         if self._removed_service_ids:
-            _, waited = wait_until(self._removed_tasks_gone, self.params['wait_timeout'],
-                                   'the tasks of the removed services of stack %s to stop' % self.live.stack)
-            self.waited_seconds += waited
+            self.waited_seconds += wait_until(
+                self._removed_tasks_gone, self.params['wait_timeout'],
+                'the tasks of the removed services of stack %s to stop' % self.live.stack)[1]
 
     def _wait_for_rollouts(self):
         pending = dict(self._rollouts)

@@ -32,7 +32,7 @@ description:
     not exist, undefined networks, configs, secrets or volumes, external objects that do not exist) fails before
     anything is created, naming the file, the key and the reason.
 author:
-  - swarmops.swarm contributors
+  - swarmops.swarm contributors (@swarmops)
 extends_documentation_fragment:
   - swarmops.swarm.connection
   - swarmops.swarm.connection.ATTRIBUTES

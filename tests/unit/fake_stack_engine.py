@@ -86,7 +86,7 @@ class FakeStackEngine:
             if 'service' in filters and service['ID'] != filters['service']:
                 continue
             if 'label' in filters:
-                key, _, value = filters['label'].partition('=')
+                key, _equals, value = filters['label'].partition('=')
                 if (service['Spec'].get('Labels') or {}).get(key) != value:
                     continue
             tasks.extend(self._tasks_of(service))
@@ -212,7 +212,8 @@ class FakeStackEngine:
         template.setdefault('ForceUpdate', 0)
         template.setdefault('Runtime', 'container')
         for attachment in template.get('Networks') or []:
-            named = [network['Id'] for network in self.networks_by_id.values() if network['Name'] == attachment['Target']]
+            named = [network_id for network_id, network in self.networks_by_id.items()
+                     if network['Name'] == attachment['Target']]
             if named:
                 attachment['Target'] = named[0]
             elif attachment['Target'] not in self.networks_by_id:

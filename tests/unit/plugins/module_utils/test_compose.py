@@ -52,9 +52,9 @@ def test_interpolation_refuses_missing_required_variables_and_bad_syntax(text, m
 
 
 def test_interpolated_values_are_cast_where_the_format_wants_numbers_and_booleans():
-    project = load_project([dict(services=dict(web=dict(image='web', read_only='$RO', deploy=dict(replicas='${N}'),
-                                                       ports=[dict(target='${PORT}', published=8080)])))],
-                           variables=dict(N=3, RO='yes', PORT='80'), environ={})
+    web = dict(image='web', read_only='$RO', deploy=dict(replicas='${N}'),
+               ports=[dict(target='${PORT}', published=8080)])
+    project = load_project([dict(services=dict(web=web))], variables=dict(N=3, RO='yes', PORT='80'), environ={})
     web = project.services['web']
     assert web['deploy']['replicas'] == 3 and web['read_only'] is True and web['ports'][0]['target'] == 80
 
@@ -183,8 +183,8 @@ def test_short_port_syntax_expands_like_the_docker_cli():
         dict(target=8443, published=0, protocol='tcp', mode='ingress')]
     project = load_project([dict(services=dict(web=dict(image='w', ports=['127.0.0.1:8080:80', 8000])))],
                            environ={})
-    assert [(port['published'], port['target']) for port in project.services['web']['ports']] == [(8080, 80),
-                                                                                                   (0, 8000)]
+    ports = project.services['web']['ports']
+    assert [(port['published'], port['target']) for port in ports] == [(8080, 80), (0, 8000)]
     assert 'the address in \'127.0.0.1:8080:80\' is ignored' in project.warnings[0]
 
 

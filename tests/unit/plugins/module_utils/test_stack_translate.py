@@ -162,7 +162,8 @@ def test_networks_external_named_and_builtin():
     specs = translate(dict(services=dict(app=dict(image='w', networks=dict(
         front=dict(aliases=['www'], driver_opts={'com.docker.network.endpoint.macaddress': '02:42:ac:11:65:43'}),
         hostnet=None, shared=None))), networks=dict(
-        front=dict(name='custom-front', internal=True, ipam=dict(driver='default', config=[dict(subnet='10.9.0.0/24')])),
+        front=dict(name='custom-front', internal=True,
+                   ipam=dict(driver='default', config=[dict(subnet='10.9.0.0/24')])),
         hostnet=dict(external=True, name='host'), shared=dict(external=dict(name='legacy')))))
     assert specs.services['app']['TaskTemplate']['Networks'] == [
         {'Target': 'custom-front', 'Aliases': ['www', 'app'],

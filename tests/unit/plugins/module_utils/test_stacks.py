@@ -103,11 +103,11 @@ def test_a_fresh_deploy_creates_in_the_cli_order_and_the_next_run_changes_nothin
         'com.docker.stack.namespace': 'shop', 'kind': 'httpd'}, content='server { listen 80; }\n')
     assert plan.after['services']['shop_web']['replicas'] == 2
     assert plan.after['secrets']['shop_pw'] == dict(state='present', labels={'com.docker.stack.namespace': 'shop'})
-    (_, network), = [call for call in engine.calls if call[0] == 'network_create' and call[1]['Name'] == 'shop_back']
+    (network,) = [call[1] for call in engine.calls if call[0] == 'network_create' and call[1]['Name'] == 'shop_back']
     assert network == dict(Name='shop_back', Driver='overlay', CheckDuplicate=True, Options={'encrypted': ''},
                            Labels={'com.docker.stack.namespace': 'shop', 'purpose': 'back'},
                            IPAM=dict(Config=[dict(Subnet='10.77.0.0/24')]))
-    (_, web), = [call for call in engine.calls if call[0] == 'service_create' and call[1]['Name'] == 'shop_web']
+    (web,) = [call[1] for call in engine.calls if call[0] == 'service_create' and call[1]['Name'] == 'shop_web']
     secrets = web['TaskTemplate']['ContainerSpec']['Secrets']
     assert [(secret['SecretName'], secret['SecretID']) for secret in secrets] == [
         ('shop_pw', engine.secrets_by_id[secrets[0]['SecretID']]['ID']),
@@ -384,7 +384,8 @@ def test_a_rolled_back_update_fails_naming_the_stack_and_keeps_the_old_config(pr
     monkeypatch.setattr(engine, 'service_update', update_that_fails)
     (project / 'site.conf').write_text('broken\n')
     plan = plan_stack(engine, params(name='shop', compose=[str(project / 'stack.yml')]))
-    with pytest.raises(SwarmError, match='^Stack shop: Service shop_web: the update failed and the engine rolled it back'):
+    with pytest.raises(SwarmError, match='^Stack shop: Service shop_web: the update failed and the engine rolled '
+                                         'it back'):
         plan.execute(check_mode=False)
     assert 'shop_site' in engine.names('config'), 'not removed: the rolled back spec uses it'
 
