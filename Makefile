@@ -2,7 +2,7 @@
 # Node counts: make sandbox-up SANDBOX_ARGS="--managers 1 --workers 2"
 SANDBOX_ARGS ?=
 
-.PHONY: demo test lint bootstrap sandbox-up sandbox-down
+.PHONY: demo test lint bench bootstrap sandbox-up sandbox-down
 
 # The README's two commands.
 demo:
@@ -13,6 +13,9 @@ test:
 
 lint:
 	scripts/lint.sh
+
+bench:
+	bench/run $(BENCH_ARGS)
 
 bootstrap:
 	scripts/bootstrap.sh

@@ -1,0 +1,1 @@
+"""The side-by-side benchmark of issue 8: bench/run, described in docs/performance.md."""

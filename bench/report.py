@@ -1,0 +1,252 @@
+"""From samples (dicts, as in results/latest.json) to medians, ratios, target verdicts, growth fits and the table.
+
+Pure: it reads no clock and runs nothing, so a results file can be summarised again (`bench/run --report FILE`).
+"""
+
+import itertools
+from collections import defaultdict
+
+from .stats import Target, grows_at_most_linearly, increments, linear_fit, median, ratio
+from .workload import (
+    BOOTSTRAP,
+    CLI,
+    CLUSTER_BOOTSTRAP,
+    CLUSTER_RERUN,
+    COMMUNITY,
+    FLOOR,
+    NOOP50,
+    RERUN,
+    STACK_DEPLOY,
+    STACK_NOOP,
+    SWARMOPS,
+)
+
+CONTENDERS = (SWARMOPS, COMMUNITY, CLI, FLOOR)
+SIDE_BY_SIDE = (BOOTSTRAP, RERUN, NOOP50)
+DESCRIPTIONS = {
+    BOOTSTRAP: "bootstrap and deploy (playbook wall time)",
+    RERUN: "idempotent re-run (playbook wall time)",
+    NOOP50: "50-service stack, no-op redeploy (the deploy task / the CLI call)",
+}
+TARGETS = (
+    Target(BOOTSTRAP, SWARMOPS, COMMUNITY, 0.7),
+    Target(BOOTSTRAP, SWARMOPS, CLI, 2.0),
+    Target(RERUN, SWARMOPS, COMMUNITY, 0.7),
+    Target(NOOP50, SWARMOPS, CLI, 0.25),
+    Target(NOOP50, SWARMOPS, COMMUNITY, 0.2),
+)
+# (scenario, contender, what one unit of size is): the curves of the scale scenarios.
+GROWTH_CURVES = (
+    (STACK_DEPLOY, SWARMOPS, "service"),
+    (STACK_NOOP, SWARMOPS, "service"),
+    (STACK_NOOP, CLI, "service"),
+    (CLUSTER_BOOTSTRAP, SWARMOPS, "node"),
+    (CLUSTER_RERUN, SWARMOPS, "node"),
+)
+# The issue's growth target: swarm_stack's no-op redeploy grows at most linearly with the services.
+GROWTH_TARGET = (STACK_NOOP, SWARMOPS)
+
+
+def summarise(samples):
+    """Medians per (scenario, contender, size), the ratio of every pair, the targets and the growth fits."""
+    groups = defaultdict(list)
+    for sample in samples:
+        groups[(sample["scenario"], sample["contender"], sample.get("size"))].append(sample)
+    medians = []
+    for (scenario, contender, size), group in sorted(groups.items(), key=lambda item: _group_order(*item[0])):
+        medians.append({
+            "scenario": scenario,
+            "contender": contender,
+            "size": size,
+            "runs": len(group),
+            "median_seconds": _rounded(median([sample["seconds"] for sample in group])),
+            "median_wall_seconds": _rounded(median([sample["wall_seconds"] for sample in group])),
+            "changed": [sample.get("changed") for sample in group],
+            "load_1m": [sample.get("load_1m") for sample in group],
+        })
+    lookup = {(row["scenario"], row["contender"], row["size"]): row["median_seconds"] for row in medians}
+    return {
+        "medians": medians,
+        "ratios": _pair_ratios(lookup),
+        "targets": [_target_verdict(target, lookup) for target in TARGETS],
+        "growth": [curve for curve in (_growth(lookup, *spec) for spec in GROWTH_CURVES) if curve],
+    }
+
+
+def _group_order(scenario, contender, size):
+    scenarios = (*SIDE_BY_SIDE, STACK_DEPLOY, STACK_NOOP, CLUSTER_BOOTSTRAP, CLUSTER_RERUN)
+    return (
+        scenarios.index(scenario) if scenario in scenarios else len(scenarios),
+        size or 0,
+        CONTENDERS.index(contender) if contender in CONTENDERS else len(CONTENDERS),
+    )
+
+
+def _pair_ratios(lookup):
+    ratios = []
+    for scenario in SIDE_BY_SIDE:
+        for contender, baseline in itertools.combinations(CONTENDERS, 2):
+            value = ratio(lookup.get((scenario, contender, None)), lookup.get((scenario, baseline, None)))
+            if value is not None:
+                ratios.append({"scenario": scenario, "contender": contender, "baseline": baseline,
+                               "ratio": round(value, 3)})
+    return ratios
+
+
+def _target_verdict(target, lookup):
+    measured, met = target.verdict(
+        lookup.get((target.scenario, target.contender, None)), lookup.get((target.scenario, target.baseline, None))
+    )
+    return {
+        "scenario": target.scenario,
+        "contender": target.contender,
+        "baseline": target.baseline,
+        "at_most": target.at_most,
+        "ratio": _rounded(measured),
+        "met": met,
+    }
+
+
+def _growth(lookup, scenario, contender, unit):
+    points = sorted((size, seconds) for (name, who, size), seconds in lookup.items()
+                    if name == scenario and who == contender and size is not None and seconds is not None)
+    if len({size for size, _ in points}) < 2:
+        return None
+    sizes = [size for size, _ in points]
+    seconds = [value for _, value in points]
+    fit = linear_fit(sizes, seconds)
+    return {
+        "scenario": scenario,
+        "contender": contender,
+        "unit": unit,
+        "points": [{"size": size, "median_seconds": value} for size, value in points],
+        "intercept_seconds": round(fit.intercept, 3),
+        "seconds_per_unit": round(fit.slope, 4),
+        "r_squared": round(fit.r_squared, 3),
+        "increments": [{"from": low, "to": high, "seconds_per_unit": round(per_unit, 4)}
+                       for low, high, per_unit in increments(sizes, seconds)],
+        "at_most_linear": grows_at_most_linearly(sizes, seconds),
+    }
+
+
+def _rounded(value, digits=3):
+    return None if value is None else round(value, digits)
+
+
+def render_table(summary, machine=None, date=None):
+    """The results as Markdown: what bench/run prints at the end and the README's Benchmarks section carries."""
+    lines = []
+    if date or machine:
+        lines.append(f"Measured {date or ''} on {describe_machine(machine) if machine else 'this machine'}.")
+        lines.append("")
+    lines += _side_by_side_table(summary)
+    lines.append("")
+    lines += [_target_line(target) for target in summary["targets"]]
+    lines += _floor_lines(summary)
+    scale = _scale_tables(summary)
+    if scale:
+        lines.append("")
+        lines += scale
+    return "\n".join(lines)
+
+
+def describe_machine(machine):
+    parts = [
+        f"{machine.get('cpu_count')} CPUs",
+        f"Debian {machine.get('debian_version')}",
+        f"kernel {machine.get('kernel')}",
+        f"Python {machine.get('python')}",
+        f"ansible-core {machine.get('ansible_core')}",
+        f"community.docker {machine.get('community_docker')}",
+        f"nodes: Docker {machine.get('node_engine')}, docker SDK {machine.get('node_docker_sdk')}",
+    ]
+    load = machine.get("load_average_at_start")
+    if load:
+        parts.append(f"load average at start {load[0]:.2f}")
+    return ", ".join(parts)
+
+
+def _side_by_side_table(summary):
+    rows = {(row["scenario"], row["contender"]): row for row in summary["medians"] if row["size"] is None}
+    ratios = {(row["scenario"], row["contender"], row["baseline"]): row["ratio"] for row in summary["ratios"]}
+    lines = [
+        "| scenario (median s) | swarmops.swarm | community.docker | docker CLI | Ansible floor | "
+        "swarmops vs community.docker | swarmops vs CLI | load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for scenario in SIDE_BY_SIDE:
+        cells = [_seconds(rows.get((scenario, contender))) for contender in CONTENDERS]
+        if not any(cell != "-" for cell in cells):
+            continue
+        loads = [load for contender in CONTENDERS for load in (rows.get((scenario, contender)) or {}).get("load_1m", [])]
+        lines.append(
+            f"| {DESCRIPTIONS[scenario]} | {' | '.join(cells)} | {_ratio(ratios.get((scenario, SWARMOPS, COMMUNITY)))}"
+            f" | {_ratio(ratios.get((scenario, SWARMOPS, CLI)))} | {_load_range(loads)} |"
+        )
+    return lines
+
+
+def _target_line(target):
+    verdict = {True: "met", False: "MISSED", None: "not measured"}[target["met"]]
+    measured = "-" if target["ratio"] is None else f"{target['ratio']:.2f}x"
+    return (f"- {DESCRIPTIONS[target['scenario']].split(' (')[0]}: {target['contender']} at most "
+            f"{target['at_most']}x {target['baseline']}: {measured}, {verdict}")
+
+
+def _floor_lines(summary):
+    """What Ansible alone costs for the same tasks: the least either Ansible contender could take."""
+    ratios = {(row["scenario"], row["contender"], row["baseline"]): row["ratio"] for row in summary["ratios"]}
+    floor = ratios.get((RERUN, COMMUNITY, FLOOR))
+    if floor is None:
+        return []
+    needed = 0.7 * floor
+    verdict = "below 1: not reachable with the same tasks" if needed < 1 else "reachable in principle"
+    return [f"- Ansible's floor (the same tasks running ansible.builtin.ping): community.docker's re-run takes "
+            f"{floor:.2f}x the floor; 0.7x community.docker is {needed:.2f}x the floor ({verdict})"]
+
+
+def _scale_tables(summary):
+    lines = []
+    curves = {(curve["scenario"], curve["contender"]): curve for curve in summary["growth"]}
+    stack_columns = ((STACK_DEPLOY, SWARMOPS, "swarm_stack first deploy"),
+                     (STACK_NOOP, SWARMOPS, "swarm_stack no-op"),
+                     (STACK_NOOP, CLI, "docker stack deploy no-op"))
+    cluster_columns = ((CLUSTER_BOOTSTRAP, SWARMOPS, "bootstrap playbook"),
+                       (CLUSTER_RERUN, SWARMOPS, "re-run"))
+    for title, columns in (("stack services", stack_columns), ("cluster nodes", cluster_columns)):
+        present = [column for column in columns if (column[0], column[1]) in curves]
+        if not present:
+            continue
+        sizes = sorted({point["size"] for column in present for point in curves[column[:2]]["points"]})
+        lines.append(f"| {title} (median s) | " + " | ".join(str(size) for size in sizes) + " | per unit | fixed |")
+        lines.append("| --- | " + " | ".join("---:" for _ in sizes) + " | ---: | ---: |")
+        for scenario, contender, label in present:
+            curve = curves[(scenario, contender)]
+            by_size = {point["size"]: point["median_seconds"] for point in curve["points"]}
+            cells = [f"{by_size[size]:.2f}" if size in by_size else "-" for size in sizes]
+            shape = "" if curve["at_most_linear"] else " (grows faster than linearly)"
+            lines.append(f"| {label} | " + " | ".join(cells)
+                         + f" | {curve['seconds_per_unit'] * 1000:.0f} ms/{curve['unit']}{shape}"
+                         + f" | {curve['intercept_seconds']:.2f} s |")
+        lines.append("")
+    if GROWTH_TARGET in curves:
+        verdict = "met" if curves[GROWTH_TARGET]["at_most_linear"] else "MISSED"
+        lines.append(f"- swarm_stack no-op redeploy grows at most linearly with the services: {verdict}")
+    return lines
+
+
+def _seconds(row):
+    if not row or row["median_seconds"] is None:
+        return "-"
+    return f"{row['median_seconds']:.2f}"
+
+
+def _ratio(value):
+    return "-" if value is None else f"{value:.2f}x"
+
+
+def _load_range(loads):
+    loads = [load for load in loads if load is not None]
+    if not loads:
+        return "-"
+    return f"{min(loads):.1f}-{max(loads):.1f}"
