@@ -1,6 +1,7 @@
 """The swarm-sandbox command line; sandbox/swarm-sandbox runs it with the project's venv."""
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -42,9 +43,11 @@ def _parser():
 
     commands.add_parser("down", help="remove the nodes, their volumes and the network").set_defaults(run=_down)
     commands.add_parser("status", help="show the nodes and their swarm state").set_defaults(run=_status)
-    commands.add_parser("images", help="build the node and service images if they are not cached").set_defaults(
-        run=_images
+    images = commands.add_parser("images", help="build the node and service images if they are not cached")
+    images.add_argument(
+        "--json", action="store_true", help='print {"node": TAG, "services": [TAG...]} (for Molecule\'s create.yml)'
     )
+    images.set_defaults(run=_images)
     return parser
 
 
@@ -72,6 +75,9 @@ def _status(args):
 
 def _images(args):
     images = ensure_images(host_engine())
+    if args.json:
+        print(json.dumps({"node": images.node, "services": list(images.services)}))
+        return 0
     print(f"node image: {images.node}")
     print(f"service images: {' '.join(images.services)}")
     return 0
