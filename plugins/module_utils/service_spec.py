@@ -521,7 +521,8 @@ def _rollout_options(failure_actions):
 
 
 def _file_reference_option(name, kind):
-    return SpecOption(name, dict(type='list', elements='dict', options=_FILE_REFERENCE_SUBOPTIONS),
+    # The option names Swarm secrets and configs; it never carries their content, so it is not hidden from logs.
+    return SpecOption(name, dict(type='list', elements='dict', options=_FILE_REFERENCE_SUBOPTIONS, no_log=False),
                       CONTAINER + ('%ss' % kind,), to_api=_file_references_to_api(kind),
                       resolve=_file_references_resolve(kind), from_api=_file_references_from_api(kind),
                       same=unordered(key=lambda reference: (reference.get('File') or {}).get('Name') or ''))

@@ -27,7 +27,7 @@ description:
   - Check mode reports exactly what a real run changes; diff mode shows the managed options before and after, named
     like the module's options.
 author:
-  - swarmops.swarm contributors
+  - swarmops.swarm contributors (@swarmops)
 extends_documentation_fragment:
   - swarmops.swarm.connection
   - swarmops.swarm.connection.ATTRIBUTES

@@ -41,7 +41,8 @@ def test_a_new_service_is_created_with_only_what_the_task_sets():
     assert plan.summaries == ['create service web (replicated, 3 replicas, image swarmops/web:1)']
     assert plan.before == dict(state='absent')
     assert plan.after == dict(state='present', image='swarmops/web:1', replicas=3, networks=['svc_front'])
-    (_, spec), = [call for call in engine.calls if call[0] == 'create']
+    (create_call,) = [call for call in engine.calls if call[0] == 'create']
+    spec = create_call[1]
     assert spec == {'Name': 'web', 'TaskTemplate': {'ContainerSpec': {'Image': 'swarmops/web:1'},
                                                     'Networks': [{'Target': 'bcpvcb0uohram0bqke7wfgits'}]},
                     'Mode': {'Replicated': {'Replicas': 3}}}
@@ -58,7 +59,8 @@ def test_merge_changes_only_what_the_task_sets():
     plan = apply(engine, name='full', replicas=3)
     assert plan.summaries == ['update service full: replicas 2 -> 3']
     assert plan.before == dict(state='present', replicas=2) and plan.after == dict(state='present', replicas=3)
-    (_, _, version, spec, rollback), = [call for call in engine.calls if call[0] == 'update']
+    (update_call,) = [call for call in engine.calls if call[0] == 'update']
+    version, spec, rollback = update_call[2:]
     live = load_fixture('service_full.json')
     assert version == live['Version']['Index'] and rollback is None
     expected = copy.deepcopy(live['Spec'])
@@ -119,7 +121,8 @@ def test_rollback_returns_to_the_previous_spec_once():
     plan = apply(engine, name='apimin', rollback=True)
     assert plan.summaries == ['roll service apimin back to its previous spec: image swarmops/web:2 -> '
                               'swarmops/web:1, replicas 2 -> 1']
-    (_, _, _, _, rollback), = [call for call in engine.calls if call[0] == 'update']
+    (update_call,) = [call for call in engine.calls if call[0] == 'update']
+    rollback = update_call[4]
     assert rollback == 'previous'
     assert engine.service_named('apimin')['Spec']['TaskTemplate']['ContainerSpec']['Image'] == 'swarmops/web:1'
     again = plan_service(engine, params(name='apimin', rollback=True))

@@ -14,7 +14,7 @@ from ansible_collections.swarmops.swarm.plugins import modules as modules_packag
 from ansible_collections.swarmops.swarm.plugins.module_utils import plan as plan_module
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
-MODULE_NAMES = sorted(name for _, name, _ in pkgutil.iter_modules(modules_package.__path__))
+MODULE_NAMES = sorted(module.name for module in pkgutil.iter_modules(modules_package.__path__))
 
 
 class _ArgumentSpecCaptured(Exception):
