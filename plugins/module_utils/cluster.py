@@ -185,7 +185,9 @@ def _plan_settings_update(client, params, local_node):
         what += [name.replace('_', ' ') for name in rotations]
         plan.add('update the swarm: %s' % '; '.join(what),
                  lambda: _update_swarm(client, desired, rotations))
-    plan.report = lambda check_mode: _report(client)
+    # Unless a step ran, the node and the swarm read above are what the result reports: no second read.
+    plan.report = lambda check_mode: (_report(client) if plan.changed and not check_mode
+                                      else _report_of_swarm(client, local_node, live))
     return plan
 
 
@@ -279,7 +281,10 @@ def _report(client, swarm_may_not_exist=False):
     local_node = read_local_node(client)
     if local_node.state != 'active':
         return dict(swarm_id=None, node_id=local_node.node_id, manager_addr=None, join_tokens=None, unlock_key=None)
-    live = client.swarm_inspect()
+    return _report_of_swarm(client, local_node, client.swarm_inspect())
+
+
+def _report_of_swarm(client, local_node, live):
     tokens = live.get('JoinTokens') or {}
     autolock = bool(((live.get('Spec') or {}).get('EncryptionConfig') or {}).get('AutoLockManagers'))
     return dict(

@@ -96,7 +96,7 @@ def plan_swarm_join(client, params):
     after = dict(state='present', local_node_state='active', role=role or before.get('role') or 'as in token',
                  remote_addrs=sorted(params['remote_addrs']))
     plan = Plan(before=before, after=after)
-    plan.report = lambda check_mode: _report(client, check_mode)
+    plan.report = _reporter(client, plan, local_node)
 
     if local_node.state == 'locked':
         raise SwarmError('This node is a locked manager (autolock is on and its engine restarted): unlock it with '
@@ -192,7 +192,7 @@ def _abandon_join(client):
 def _plan_leave(client, params, local_node):
     before = _membership_view(local_node)
     plan = Plan(before=before, after=dict(state='absent', local_node_state='inactive'))
-    plan.report = lambda check_mode: _report(client, check_mode)
+    plan.report = _reporter(client, plan, local_node)
     if local_node.state == 'inactive':
         plan.after = dict(before)
         return plan
@@ -232,8 +232,12 @@ def _membership_view(local_node):
     return view
 
 
-def _report(client, check_mode):
-    local_node = read_local_node(client)
+def _reporter(client, plan, local_node):
+    """The result values: read again after a change, else the membership read before planning is still current."""
+    return lambda check_mode: _report(read_local_node(client) if plan.changed and not check_mode else local_node)
+
+
+def _report(local_node):
     return dict(
         node_id=local_node.node_id,
         local_node_state=local_node.state,

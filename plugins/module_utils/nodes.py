@@ -185,7 +185,9 @@ def plan_swarm_node(client, params):
     else:
         plan = _plan_update(client, params, local_node, nodes, node)
     node_id = node['ID'] if node else None
-    plan.report = lambda check_mode: dict(node=_read_node_facts(client, node_id))
+    # Unless a step ran, the node as listed above is what the result reports: no second read.
+    plan.report = lambda check_mode: dict(node=_read_node_facts(client, node_id) if plan.changed and not check_mode
+                                          else node_facts(node) if node else None)
     return plan
 
 

@@ -8,6 +8,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import (
     split_host_port,
 )
 from tests.unit.fake_engine import MANAGER_TOKEN, WORKER_TOKEN, FakeEngine
+from tests.unit.read_counter import count_calls
 
 
 def params(**given):
@@ -58,6 +59,17 @@ def test_a_second_run_changes_nothing():
     assert not plan.changed
     assert plan.before == plan.after
     assert report['swarm']['task_history_retention_limit'] == 3
+
+
+def test_a_run_that_changes_nothing_reads_the_node_and_the_swarm_once():
+    engine = FakeEngine()
+    run(engine, task_history_retention_limit=3)
+    reads = count_calls(engine, 'info', 'swarm_inspect')
+    plan = run(engine, task_history_retention_limit=3)
+    assert not plan.changed
+    assert reads == {'info': 1, 'swarm_inspect': 1}
+    assert plan.result['join_tokens'] == {'worker': WORKER_TOKEN, 'manager': MANAGER_TOKEN}
+    assert plan.result['manager_addr'] == '172.30.0.2:2377'
 
 
 def test_only_differing_settings_are_updated_and_the_rest_is_kept():

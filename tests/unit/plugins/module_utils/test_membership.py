@@ -17,6 +17,7 @@ from tests.unit.fake_engine import (
     FakeEngine,
     load_fixture,
 )
+from tests.unit.read_counter import count_calls
 
 
 def params(**given):
@@ -80,6 +81,22 @@ def test_a_worker_of_the_same_swarm_is_left_alone(monkeypatch):
     engine = FakeEngine(state='active', is_manager=False)
     plan = run(engine, join_token=WORKER_TOKEN, role='worker')
     assert not plan.changed and plan.before == plan.after
+
+
+def test_a_member_left_alone_reports_the_membership_read_before_planning():
+    engine = FakeEngine(state='active', is_manager=False)
+    reads = count_calls(engine, 'info')
+    plan = run(engine, join_token=WORKER_TOKEN, role='worker')
+    assert plan.report(False)['role'] == 'worker'
+    assert reads == {'info': 1}
+
+
+def test_a_join_reports_the_membership_read_after_it():
+    engine = FakeEngine()
+    reads = count_calls(engine, 'info')
+    plan = run(engine, join_token=WORKER_TOKEN)
+    assert plan.report(False)['local_node_state'] == 'active'
+    assert reads['info'] >= 2
 
 
 def test_a_worker_is_matched_by_manager_hostnames_too(monkeypatch):

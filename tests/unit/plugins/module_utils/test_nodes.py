@@ -16,6 +16,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.nodes import (
     quorum_shortfall,
 )
 from tests.unit.fake_nodes import NODE_IDS, SNAPSHOT, FakeCluster
+from tests.unit.read_counter import count_calls
 from tests.unit.plugins.module_utils.test_wait import FakeClock
 
 
@@ -152,6 +153,14 @@ def test_contradicting_label_options_are_refused(cluster):
 
 
 # -- updates through the planner -------------------------------------------------------------------
+
+def test_a_run_that_changes_nothing_lists_the_nodes_once(cluster):
+    reads = count_calls(cluster, 'nodes')
+    plan = run(cluster, node='worker1', labels={'zone': 'a'})
+    assert not plan.changed
+    assert reads == {'nodes': 1}
+    assert plan.result['node']['labels'] == {'ssd': '', 'zone': 'a'}  # worker1's labels as recorded
+
 
 def test_labels_are_merged_into_the_live_spec_and_a_second_run_changes_nothing(cluster):
     plan = run(cluster, node='worker1', labels={'rack': '7', 'zone': 'b'}, labels_to_remove=['ssd'])
