@@ -49,17 +49,28 @@ def main(argv=None):
         for scenario in args.scenarios:
             log.info("scenario %s, %d round(s)", scenario, args.rounds)
             SCENARIOS[scenario](bench)
+            # Written after every scenario, so a failure later keeps what was measured.
+            _write_results(args, bench, machine, started, error)
     except BenchError as failure:
         error = str(failure)
         log.error("%s", failure)
     finally:
         if not args.keep:
             bench.tear_down()
+    results = _write_results(args, bench, machine, started, error)
+    print(render_table(results["summary"], machine, results["date"]))
+    for note in bench.notes:
+        print(f"- note: {note}")
+    print(f"results: {args.output}")
+    return 0 if error is None else 1
+
+
+def _write_results(args, bench, machine, started, error):
     machine.update(bench.node_facts or {})
-    summary = summarise([sample.as_dict() for sample in bench.samples])
+    samples = [sample.as_dict() for sample in bench.samples]
     results = {
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
-        "command": "bench/run " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": "bench/run " + " ".join(sys.argv[1:]),
         "rounds": args.rounds,
         "nodes": args.nodes,
         "scenarios": args.scenarios,
@@ -68,16 +79,12 @@ def main(argv=None):
         "machine": machine,
         "load_average_at_end": [round(load, 2) for load in os.getloadavg()],
         "notes": bench.notes,
-        "samples": [sample.as_dict() for sample in bench.samples],
-        "summary": summary,
+        "samples": samples,
+        "summary": summarise(samples),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
-    print(render_table(summary, machine, results["date"]))
-    for note in bench.notes:
-        print(f"- note: {note}")
-    print(f"results: {args.output}")
-    return 0 if error is None else 1
+    return results
 
 
 def _profile(bench, machine, args):

@@ -67,10 +67,23 @@ def summarise(samples):
     lookup = {(row["scenario"], row["contender"], row["size"]): row["median_seconds"] for row in medians}
     return {
         "medians": medians,
+        "task_medians": _task_medians(groups),
         "ratios": _pair_ratios(lookup),
         "targets": [_target_verdict(target, lookup) for target in TARGETS],
         "growth": [curve for curve in (_growth(lookup, *spec) for spec in GROWTH_CURVES) if curve],
     }
+
+
+def _task_medians(groups):
+    """Median seconds of each playbook task, for the side-by-side scenarios' Ansible runs: where the time went."""
+    rows = []
+    for scenario in (BOOTSTRAP, RERUN):
+        for contender in CONTENDERS:
+            runs = [sample["tasks"] for sample in groups.get((scenario, contender, None), []) if sample.get("tasks")]
+            for task in dict.fromkeys(task for tasks in runs for task in tasks):
+                rows.append({"scenario": scenario, "contender": contender, "task": task,
+                             "median_seconds": _rounded(median([tasks.get(task) for tasks in runs]))})
+    return rows
 
 
 def _group_order(scenario, contender, size):
@@ -143,6 +156,10 @@ def render_table(summary, machine=None, date=None):
     lines.append("")
     lines += [_target_line(target) for target in summary["targets"]]
     lines += _floor_lines(summary)
+    tasks = _task_table(summary)
+    if tasks:
+        lines.append("")
+        lines += tasks
     scale = _scale_tables(summary)
     if scale:
         lines.append("")
@@ -191,6 +208,23 @@ def _target_line(target):
     measured = "-" if target["ratio"] is None else f"{target['ratio']:.2f}x"
     return (f"- {DESCRIPTIONS[target['scenario']].split(' (')[0]}: {target['contender']} at most "
             f"{target['at_most']}x {target['baseline']}: {measured}, {verdict}")
+
+
+def _task_table(summary):
+    columns = [(scenario, contender) for scenario in (BOOTSTRAP, RERUN) for contender in CONTENDERS
+               if any(row["scenario"] == scenario and row["contender"] == contender
+                      for row in summary.get("task_medians", []))]
+    if not columns:
+        return []
+    seconds = {(row["scenario"], row["contender"], row["task"]): row["median_seconds"]
+               for row in summary["task_medians"]}
+    tasks = list(dict.fromkeys(row["task"] for row in summary["task_medians"]))
+    lines = ["| task (median s) | " + " | ".join(f"{scenario} {contender}" for scenario, contender in columns) + " |",
+             "| --- | " + " | ".join("---:" for _ in columns) + " |"]
+    for task in tasks:
+        cells = [seconds.get((scenario, contender, task)) for scenario, contender in columns]
+        lines.append(f"| {task} | " + " | ".join("-" if cell is None else f"{cell:.2f}" for cell in cells) + " |")
+    return lines
 
 
 def _floor_lines(summary):

@@ -66,6 +66,7 @@ class Sample:
     size: int = None  # services of the stack, or nodes of the cluster, in the scale scenarios
     changed: int = None  # PLAY RECAP's changed, summed over the hosts (Ansible contenders)
     load_1m: float = None  # the machine's 1-minute load average when the run started
+    tasks: dict = None  # Ansible contenders: seconds per task of the playbook, where the time went
 
     def as_dict(self):
         return asdict(self)
@@ -93,7 +94,7 @@ class Bench:
             load = _load()
             wall, result = run_playbook(f"{PLAYBOOKS[FLOOR]}_bootstrap.yml", bed.sandbox.inventory_path,
                                         workload.BOOTSTRAP_VARS)
-            self._record(RERUN, FLOOR, round_number, wall, wall, None, result.changed, load)
+            self._record(RERUN, FLOOR, round_number, wall, wall, None, result.changed, load, result.task_seconds)
 
     def stack_noop_redeploy(self, services=50):
         """3: a deployed stack of `services` services deployed again from the same file, by each contender."""
@@ -124,8 +125,13 @@ class Bench:
                 self._stack_playbook(bed, SWARMOPS, services, STACK_DEPLOY, round_number, expect_change=True)
                 self.wait_converged(bed)
                 self._stack_playbook(bed, SWARMOPS, services, STACK_NOOP, round_number, expect_change=False)
+                # The CLI's first deploy over swarm_stack's services changes their specs (the CLI also sends empty
+                # Privileges), which restarts every task: settle that untimed, then time a real no-op.
+                shell = NodeShell(bed.sandbox)
+                shell.run(bed.first_manager, _cli_stack_deploy(services))
+                self.wait_converged(bed)
                 load = _load()
-                seconds = NodeShell(bed.sandbox).timed(bed.first_manager, _cli_stack_deploy(services))
+                seconds = shell.timed(bed.first_manager, _cli_stack_deploy(services))
                 self._record(STACK_NOOP, CLI, round_number, seconds, seconds, size=services, load_1m=load)
 
     def cluster_scale(self, sizes=(3, 6, 9)):
@@ -150,12 +156,13 @@ class Bench:
         playbook = f"{PLAYBOOKS[contender]}_bootstrap.yml"
         load = _load()
         wall, result = run_playbook(playbook, bed.sandbox.inventory_path, workload.BOOTSTRAP_VARS)
-        self._record(scenario, contender, round_number, wall, wall, size, result.changed, load)
+        self._record(scenario, contender, round_number, wall, wall, size, result.changed, load, result.task_seconds)
         self._check_bootstrapped(bed)
         self.wait_converged(bed)
         load = _load()
         wall, result = run_playbook(playbook, bed.sandbox.inventory_path, workload.BOOTSTRAP_VARS)
-        self._record(rerun_scenario, contender, round_number, wall, wall, size, result.changed, load)
+        self._record(rerun_scenario, contender, round_number, wall, wall, size, result.changed, load,
+                     result.task_seconds)
         self._expect_no_change(contender, rerun_scenario, result.changed)
 
     def _stack_playbook(self, bed, contender, services, scenario, round_number, expect_change, scale=True):
@@ -260,15 +267,18 @@ class Bench:
         while True:
             replicas = shell.run(bed.first_manager, ["docker", "service", "ls", "--format", "{{.Replicas}}"])
             pending = [line for line in replicas.splitlines() if not _converged(line)]
+            pending += shell.run(bed.first_manager, _UPDATING_SERVICES).split()
             if not pending:
                 return
             if time.monotonic() > deadline:
                 raise BenchError(f"{len(pending)} services not converged after {CONVERGE_TIMEOUT_SECONDS} s")
             time.sleep(1)
 
-    def _record(self, scenario, contender, round_number, seconds, wall, size=None, changed=None, load_1m=None):
+    def _record(self, scenario, contender, round_number, seconds, wall, size=None, changed=None, load_1m=None,
+                tasks=None):
+        tasks = {name: round(value, 3) for name, value in tasks.items()} if tasks else None
         sample = Sample(scenario, contender, round_number, round(seconds, 3), round(wall, 3), size, changed,
-                        load_1m)
+                        load_1m, tasks)
         self.samples.append(sample)
         shown = f" ({size})" if size else ""
         changed_text = "" if changed is None else f", changed={changed}"
@@ -279,6 +289,13 @@ class Bench:
 def _cli_stack_deploy(services):
     return ["docker", "stack", "deploy", "--resolve-image", "never", "--compose-file",
             workload.node_compose_path(services), workload.stack_name(services)]  # fmt: skip
+
+
+# The services whose rolling update is still going on (a service shows its replicas running during one).
+_UPDATING_SERVICES = (
+    "docker service ls -q | xargs -r docker service inspect --format "
+    "'{{if .UpdateStatus}}{{if eq .UpdateStatus.State \"updating\"}}{{.Spec.Name}}{{end}}{{end}}'"
+)
 
 
 def _converged(replicas):

@@ -6,16 +6,17 @@ from bench.report import render_table, summarise
 from bench.workload import BOOTSTRAP, CLI, COMMUNITY, FLOOR, NOOP50, RERUN, STACK_NOOP, SWARMOPS
 
 
-def _sample(scenario, contender, seconds, size=None, round_number=1, changed=None, load=0.5):
+def _sample(scenario, contender, seconds, size=None, round_number=1, changed=None, load=0.5, tasks=None):
     return {"scenario": scenario, "contender": contender, "round": round_number, "seconds": seconds,
-            "wall_seconds": seconds + 1, "size": size, "changed": changed, "load_1m": load}
+            "wall_seconds": seconds + 1, "size": size, "changed": changed, "load_1m": load, "tasks": tasks}
 
 
 SAMPLES = [
     *[_sample(BOOTSTRAP, SWARMOPS, seconds, round_number=number) for number, seconds in enumerate([6, 8, 7], 1)],
     *[_sample(BOOTSTRAP, COMMUNITY, seconds) for seconds in (12, 11, 10)],
     *[_sample(BOOTSTRAP, CLI, seconds) for seconds in (4, 5, 3)],
-    *[_sample(RERUN, SWARMOPS, seconds, changed=0) for seconds in (5, 5, 5)],
+    *[_sample(RERUN, SWARMOPS, seconds, changed=0, tasks={"Init": seconds / 5, "Services": seconds / 2})
+      for seconds in (4, 5, 6)],
     *[_sample(RERUN, COMMUNITY, seconds, changed=0) for seconds in (10, 10, 10)],
     *[_sample(RERUN, FLOOR, seconds, changed=0) for seconds in (8, 8, 8)],
     _sample(NOOP50, SWARMOPS, 0.9),
@@ -55,6 +56,15 @@ def test_targets_met_and_missed():
 def test_a_target_without_samples_is_not_measured():
     summary = summarise([_sample(BOOTSTRAP, SWARMOPS, 5.0)])
     assert {row["met"] for row in summary["targets"]} == {None}
+
+
+def test_task_medians_say_where_the_time_went():
+    summary = summarise(SAMPLES)
+    assert {(row["task"], row["median_seconds"]) for row in summary["task_medians"]} == {("Init", 1.0),
+                                                                                       ("Services", 2.5)}
+    table = render_table(summary)
+    assert "| task (median s) | rerun swarmops.swarm |" in table
+    assert "| Services | 2.50 |" in table
 
 
 def test_growth_curves_of_the_scale_scenarios():
