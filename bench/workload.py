@@ -50,8 +50,8 @@ def cli_service_create(name):
     ]  # fmt: skip
 
 
-def service_stack(count):
-    """A compose file of `count` one-replica services (s001, s002, ...) on the stack's default network."""
+def service_stack(count, replicas=1):
+    """A compose file of `count` services (s001, s002, ...) of `replicas` tasks each, on the stack's default network."""
     if count < 1:
         raise ValueError("a stack needs at least one service")
     width = len(str(count))
@@ -59,7 +59,7 @@ def service_stack(count):
         f"s{number:0{width}d}": {
             "image": IMAGE,
             "environment": {"SERVICE_NUMBER": str(number)},
-            "deploy": {"replicas": 1, "endpoint_mode": "dnsrr", "labels": {"bench.size": str(count)}},
+            "deploy": {"replicas": replicas, "endpoint_mode": "dnsrr", "labels": {"bench.size": str(count)}},
         }
         for number in range(1, count + 1)
     }

@@ -21,6 +21,11 @@ def test_service_stack_services_need_no_registry_and_no_routing_mesh():
     assert service["deploy"]["replicas"] == 1
 
 
+def test_service_stack_can_be_scaled_to_zero():
+    compose = workload.service_stack(5, replicas=0)
+    assert {service["deploy"]["replicas"] for service in compose["services"].values()} == {0}
+
+
 def test_service_stack_round_trips_through_yaml():
     compose = workload.service_stack(3)
     assert yaml.safe_load(workload.compose_text(compose)) == compose
