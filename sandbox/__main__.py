@@ -10,7 +10,7 @@ import docker
 
 from . import layout
 from .cluster import Sandbox, SandboxError, host_engine
-from .images import ImageBuildError, ensure_images
+from .images import ImageBuildError, ensure_images, ensure_monitoring_images
 
 
 def main(argv=None):
@@ -47,6 +47,12 @@ def _parser():
     images.add_argument(
         "--json", action="store_true", help='print {"node": TAG, "services": [TAG...]} (for Molecule\'s create.yml)'
     )
+    images.add_argument(
+        "--monitoring",
+        action="store_true",
+        help="also the monitoring stack's images (Prometheus, node-exporter, Alertmanager from Debian's packages, "
+        'stand-ins for Grafana and cAdvisor); --json then adds "monitoring": {NAME: TAG}',
+    )
     images.set_defaults(run=_images)
     return parser
 
@@ -74,12 +80,19 @@ def _status(args):
 
 
 def _images(args):
-    images = ensure_images(host_engine())
+    engine = host_engine()
+    images = ensure_images(engine)
+    monitoring = ensure_monitoring_images(engine) if args.monitoring else None
     if args.json:
-        print(json.dumps({"node": images.node, "services": list(images.services)}))
+        described = {"node": images.node, "services": list(images.services)}
+        if monitoring is not None:
+            described["monitoring"] = monitoring
+        print(json.dumps(described))
         return 0
     print(f"node image: {images.node}")
     print(f"service images: {' '.join(images.services)}")
+    if monitoring is not None:
+        print(f"monitoring images: {' '.join(monitoring.values())}")
     return 0
 
 

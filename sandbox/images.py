@@ -6,6 +6,13 @@
   ("swarmops/web:<version> on <hostname>") with `busybox httpd` on port 80. They differ only in that page and the
   label io.swarmops.web.version, so tests can roll a service from one to the other.
 
+- The monitoring images, built only on request (`swarm-sandbox images --monitoring`, for the Molecule scenario
+  monitoring): swarmops/prometheus, swarmops/node-exporter and swarmops/alertmanager, tagged with the upstream version
+  of Debian's prometheus, prometheus-node-exporter and prometheus-alertmanager packages. Each holds the package's
+  programs, the C library's loader and libc.so.6 (they are linked against it) and busybox, and has the program as its
+  entrypoint, as the upstream prom/* images do. Debian has no Grafana and no cAdvisor: swarmops/grafana-stand-in and
+  swarmops/cadvisor-stand-in are busybox httpd answering on their ports (3000: /api/health; 8080: /metrics).
+
 Each image carries the hash of its build inputs in the label io.swarmops.sandbox.inputs; an image whose label
 matches is reused, anything else is built again. Builds hold a file lock, so two sandboxes starting at the same time
 build once.
@@ -17,6 +24,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import shutil
 import subprocess
 import tarfile
@@ -57,6 +65,26 @@ WEB_VERSIONS = ("1", "2")
 WEB_PACKAGE = "busybox-static"
 
 
+MONITORING_REPOSITORY = "swarmops"
+# image name -> (Debian package, the programs the image keeps, entrypoint, directories it needs)
+MONITORING_PACKAGES = {
+    "prometheus": ("prometheus", ("usr/bin/prometheus",), "/usr/bin/prometheus", ("prometheus", "etc/prometheus")),
+    "node-exporter": ("prometheus-node-exporter", ("usr/bin/prometheus-node-exporter",),
+                      "/usr/bin/prometheus-node-exporter", ()),
+    "alertmanager": ("prometheus-alertmanager", ("usr/bin/prometheus-alertmanager",), "/usr/bin/prometheus-alertmanager",
+                     ("alertmanager", "etc/alertmanager")),
+}
+LIBC_PACKAGE = "libc6"
+# The files of libc6 that a program linked only against libc needs: the dynamic loader and libc itself.
+LIBC_FILE_PATTERN = re.compile(r"(^|/)(ld-linux[^/]*|libc\.so\.6)$")
+# image name -> (port, files served: path -> content); the version tag changes with the recipe only.
+STAND_INS = {
+    "grafana-stand-in": (3000, {"api/health": '{"database": "ok", "version": "stand-in"}'}),
+    "cadvisor-stand-in": (8080, {"metrics": "# TYPE cadvisor_version_info gauge\ncadvisor_version_info{cadvisorVersion=\"stand-in\"} 1"}),
+}
+STAND_IN_VERSION = "1"
+
+
 class ImageBuildError(Exception):
     pass
 
@@ -72,6 +100,20 @@ def ensure_images(client):
     with _build_lock():
         _remove_leftover_build_dirs()
         return SandboxImages(node=_ensure_node_image(client), services=_ensure_web_images(client))
+
+
+def ensure_monitoring_images(client):
+    """Builds the monitoring stack's images if missing or stale; returns {image name: tag}, e.g. prometheus."""
+    with _build_lock():
+        _remove_leftover_build_dirs()
+        busybox_deb = _cached_deb(WEB_PACKAGE)
+        busybox = _busybox_binary(busybox_deb)
+        tags = {}
+        for name, (package, programs, entrypoint, directories) in MONITORING_PACKAGES.items():
+            tags[name] = _ensure_packaged_image(client, name, package, programs, entrypoint, directories, busybox)
+        for name, (port, files) in STAND_INS.items():
+            tags[name.removesuffix("-stand-in")] = _ensure_stand_in_image(client, name, port, files, busybox)
+        return tags
 
 
 def _ensure_node_image(client):
@@ -163,6 +205,104 @@ def _web_changes(version):
     )
 
 
+def _ensure_packaged_image(client, name, package, programs, entrypoint, directories, busybox):
+    deb = _cached_deb(package)
+    libc_deb = _cached_deb(LIBC_PACKAGE)
+    changes = (f"ENTRYPOINT {json.dumps([entrypoint])}",)
+    inputs = _digest(
+        {
+            "debs": [_file_digest(deb), _file_digest(libc_deb), busybox.digest],
+            "programs": programs,
+            "directories": directories,
+            "changes": changes,
+        }
+    )
+    tag = f"{MONITORING_REPOSITORY}/{name}:{upstream_version(_deb_version(deb))}"
+    if _image_inputs(client, tag) == inputs:
+        return tag
+    log.info("building %s from %s", tag, deb.name)
+    with _scratch_dir(f"{name}-") as extracted:
+        _run(["dpkg-deb", "-x", str(deb), str(extracted)])
+        _run(["dpkg-deb", "-x", str(libc_deb), str(extracted)])
+        libc_files = [
+            path.relative_to(extracted).as_posix()
+            for path in sorted(extracted.rglob("*"))
+            if LIBC_FILE_PATTERN.search(path.as_posix()) and (path.is_file() or path.is_symlink())
+        ]
+        rootfs_tar = _minimal_rootfs_tar(
+            busybox.data,
+            busybox.applets,
+            directories=directories,
+            files=_tree_members(extracted, list(programs) + libc_files) + _merged_usr_links(extracted),
+        )
+    client.api.import_image_from_data(
+        rootfs_tar, repository=tag.rpartition(":")[0], tag=tag.rpartition(":")[2],
+        changes=list(changes) + [f"LABEL {INPUTS_LABEL}={inputs}"],
+    )
+    return tag
+
+
+def _ensure_stand_in_image(client, name, port, files, busybox):
+    writes = "; ".join(
+        f"mkdir -p /www/{Path(path).parent}; printf '%s\\n' '{content}' >/www/{path}" for path, content in files.items()
+    )
+    # As with the web images: the shell stays PID 1 and exits on SIGTERM; arguments given to it are ignored, so the
+    # real image's command line (cAdvisor's flags) can stay in the service.
+    script = f"{writes}; httpd -f -p {port} -h /www & trap 'exit 0' TERM INT; wait"
+    changes = (f"ENTRYPOINT {json.dumps(['/bin/sh', '-c', script, name])}", f"EXPOSE {port}")
+    inputs = _digest({"deb": busybox.digest, "changes": changes})
+    tag = f"{MONITORING_REPOSITORY}/{name}:{STAND_IN_VERSION}"
+    if _image_inputs(client, tag) == inputs:
+        return tag
+    log.info("building %s", tag)
+    client.api.import_image_from_data(
+        _minimal_rootfs_tar(busybox.data, busybox.applets), repository=f"{MONITORING_REPOSITORY}/{name}",
+        tag=STAND_IN_VERSION, changes=list(changes) + [f"LABEL {INPUTS_LABEL}={inputs}"],
+    )
+    return tag
+
+
+def upstream_version(debian_version):
+    """The upstream part of a Debian version, as an image tag: 1:2.42.0+ds-5+deb12u1 -> 2.42.0."""
+    without_epoch = debian_version.partition(":")[2] or debian_version
+    match = re.match(r"[0-9][0-9.]*[0-9]|[0-9]", without_epoch)
+    if not match:
+        raise ImageBuildError(f"no upstream version in the Debian version {debian_version!r}")
+    return match.group()
+
+
+def _deb_version(deb):
+    return _run(["dpkg-deb", "--field", str(deb), "Version"]).strip()
+
+
+def _file_digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _tree_members(root, relative_paths):
+    """(path, kind, mode, data, link target) of each path under root, its parent directories first, once each."""
+    members = {}
+    for relative in relative_paths:
+        parts = Path(relative).parts
+        for depth in range(1, len(parts)):
+            members.setdefault("/".join(parts[:depth]), (tarfile.DIRTYPE, 0o755, b"", ""))
+        path = root / relative
+        if path.is_symlink():
+            members[relative] = (tarfile.SYMTYPE, 0o777, b"", str(path.readlink()))
+        else:
+            members[relative] = (tarfile.REGTYPE, path.stat().st_mode & 0o7777, path.read_bytes(), "")
+    return [(name, *member) for name, member in members.items()]
+
+
+def _merged_usr_links(root):
+    # Debian 13's libc6 ships its loader under usr/lib64 only, but programs ask for /lib64/ld-linux-x86-64.so.2.
+    return [
+        (top, tarfile.SYMTYPE, 0o777, b"", f"usr/{top}")
+        for top in ("lib", "lib64")
+        if (root / "usr" / top).is_dir() and not (root / top).exists()
+    ]
+
+
 def _cached_deb(package):
     """The package's .deb for this host's release, downloaded once into the cache."""
     cache = CACHE_DIR / package
@@ -178,19 +318,32 @@ def _cached_deb(package):
     return sorted(cache.glob(f"{package}_*.deb"))[-1]
 
 
-def _busybox_rootfs_tar(busybox_deb):
+@dataclass(frozen=True)
+class _Busybox:
+    data: bytes
+    applets: tuple
+    digest: str  # of its .deb
+
+
+def _busybox_binary(busybox_deb):
     with _scratch_dir("busybox-") as extracted:
         _run(["dpkg-deb", "-x", str(busybox_deb), str(extracted)])
         # bookworm ships /bin/busybox, trixie (merged /usr) /usr/bin/busybox.
         binary = next(path for path in (extracted / "bin/busybox", extracted / "usr/bin/busybox") if path.is_file())
-        applets = _run([str(binary), "--list"]).split()
-        return _minimal_rootfs_tar(binary.read_bytes(), applets)
+        applets = tuple(_run([str(binary), "--list"]).split())
+        return _Busybox(data=binary.read_bytes(), applets=applets, digest=_file_digest(busybox_deb))
 
 
-def _minimal_rootfs_tar(busybox, applets):
-    """/bin/busybox with a symlink per applet, an empty /www and /tmp.
+def _busybox_rootfs_tar(busybox_deb):
+    busybox = _busybox_binary(busybox_deb)
+    return _minimal_rootfs_tar(busybox.data, busybox.applets)
 
-    Owners and times are fixed, so the same busybox always gives the same layer (web:1 and web:2 share it).
+
+def _minimal_rootfs_tar(busybox, applets, directories=(), files=()):
+    """/bin/busybox with a symlink per applet, an empty /www and /tmp, more empty directories and further files.
+
+    files are (path, tar member type, mode, data, link target). Owners and times are fixed, so the same inputs always
+    give the same layer (web:1 and web:2 share it).
     """
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
@@ -199,6 +352,10 @@ def _minimal_rootfs_tar(busybox, applets):
         _add_tar_member(tar, "bin/busybox", tarfile.REGTYPE, 0o755, data=busybox)
         for applet in sorted(set(applets) - {"busybox"}):
             _add_tar_member(tar, f"bin/{applet}", tarfile.SYMTYPE, 0o777, linkname="busybox")
+        for directory in directories:
+            _add_tar_member(tar, directory, tarfile.DIRTYPE, 0o755)
+        for name, kind, mode, data, linkname in files:
+            _add_tar_member(tar, name, kind, mode, data=data, linkname=linkname)
     return buffer.getvalue()
 
 
