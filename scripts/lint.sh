@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The quality gates collection users and Galaxy judge the collection by, run by `make test` (and `make lint`):
 # ruff on the Python, yamllint on the YAML, ansible-lint (production profile) on roles and playbooks, the changelog
-# fragments, and ansible-test sanity on the collection laid out as ansible_collections/swarmops/swarm.
+# fragments, and ansible-test sanity and units on the collection laid out as ansible_collections/swarmops/swarm.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,11 +17,17 @@ echo "== ansible-lint (production profile)"
 ANSIBLE_COLLECTIONS_PATH="$repo_root/.ansible/collections" PATH="$bin:$PATH" "$bin/ansible-lint" -q
 echo "== antsibull-changelog lint"
 "$bin/antsibull-changelog" lint
-echo "== ansible-test sanity"
-# Its findings and verdict are shown; pip's progress lines from ansible-test's own venvs are left in the log.
-sanity_log="$repo_root/.sandbox/ansible-test-sanity.log"
-mkdir -p "$(dirname "$sanity_log")"
-sanity_status=0
-scripts/ansible-test.sh sanity --venv --python 3.13 --color no >"$sanity_log" 2>&1 || sanity_status=$?
-grep -E '^(ERROR|FATAL|Running sanity test)' "$sanity_log" || true
-exit "$sanity_status"
+
+# ansible-test's findings and verdicts are shown; pip's progress lines from its own venvs are left in the logs.
+ansible_test() {
+    local command="$1" log="$repo_root/.sandbox/ansible-test-$1.log" status=0
+    echo "== ansible-test $command"
+    mkdir -p "$(dirname "$log")"
+    scripts/ansible-test.sh "$command" --venv --python 3.13 --color no >"$log" 2>&1 || status=$?
+    grep -E '^(ERROR|FATAL|Running sanity test|Unit test|=+ .*(passed|failed|error).* =+$)' "$log" || true
+    return "$status"
+}
+ansible_test sanity
+# The unit tests as Galaxy's and collection users' CI run them: ansible-test's venv (tests/unit/requirements.txt)
+# with only the module side of ansible-core importable.
+ansible_test units
