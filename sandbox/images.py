@@ -9,9 +9,10 @@
 - The monitoring images, built only on request (`swarm-sandbox images --monitoring`, for the Molecule scenario
   monitoring): swarmops/prometheus, swarmops/node-exporter and swarmops/alertmanager, tagged with the upstream version
   of Debian's prometheus, prometheus-node-exporter and prometheus-alertmanager packages. Each holds the package's
-  programs, the C library's loader and libc.so.6 (they are linked against it) and busybox, and has the program as its
-  entrypoint, as the upstream prom/* images do. Debian has no Grafana and no cAdvisor: swarmops/grafana-stand-in and
-  swarmops/cadvisor-stand-in are busybox httpd answering on their ports (3000: /api/health; 8080: /metrics).
+  programs (and Alertmanager's notification templates), the C library's loader and libc.so.6 (they are linked against
+  it) and busybox, and has the program as its entrypoint, as the upstream prom/* images do. Debian has no Grafana and
+  no cAdvisor: swarmops/grafana-stand-in and swarmops/cadvisor-stand-in are busybox httpd answering on their ports
+  (3000: /api/health; 8080: /metrics).
 
 Each image carries the hash of its build inputs in the label io.swarmops.sandbox.inputs; an image whose label
 matches is reused, anything else is built again. Builds hold a file lock, so two sandboxes starting at the same time
@@ -66,13 +67,22 @@ WEB_PACKAGE = "busybox-static"
 
 
 MONITORING_REPOSITORY = "swarmops"
-# image name -> (Debian package, the programs the image keeps, entrypoint, directories it needs)
+# image name -> (Debian package, the files of the package the image keeps, entrypoint, empty directories it needs)
 MONITORING_PACKAGES = {
     "prometheus": ("prometheus", ("usr/bin/prometheus",), "/usr/bin/prometheus", ("prometheus", "etc/prometheus")),
     "node-exporter": ("prometheus-node-exporter", ("usr/bin/prometheus-node-exporter",),
                       "/usr/bin/prometheus-node-exporter", ()),
-    "alertmanager": ("prometheus-alertmanager", ("usr/bin/prometheus-alertmanager",), "/usr/bin/prometheus-alertmanager",
-                     ("alertmanager", "etc/alertmanager")),
+    # Debian's Alertmanager reads its notification templates from files instead of embedding them.
+    "alertmanager": (
+        "prometheus-alertmanager",
+        (
+            "usr/bin/prometheus-alertmanager",
+            "usr/share/prometheus/alertmanager/default.tmpl",
+            "usr/share/prometheus/alertmanager/email.tmpl",
+        ),
+        "/usr/bin/prometheus-alertmanager",
+        ("alertmanager", "etc/alertmanager"),
+    ),
 }
 LIBC_PACKAGE = "libc6"
 # The files of libc6 that a program linked only against libc needs: the dynamic loader and libc itself.
@@ -109,8 +119,8 @@ def ensure_monitoring_images(client):
         busybox_deb = _cached_deb(WEB_PACKAGE)
         busybox = _busybox_binary(busybox_deb)
         tags = {}
-        for name, (package, programs, entrypoint, directories) in MONITORING_PACKAGES.items():
-            tags[name] = _ensure_packaged_image(client, name, package, programs, entrypoint, directories, busybox)
+        for name, (package, kept, entrypoint, directories) in MONITORING_PACKAGES.items():
+            tags[name] = _ensure_packaged_image(client, name, package, kept, entrypoint, directories, busybox)
         for name, (port, files) in STAND_INS.items():
             tags[name.removesuffix("-stand-in")] = _ensure_stand_in_image(client, name, port, files, busybox)
         return tags
@@ -205,14 +215,14 @@ def _web_changes(version):
     )
 
 
-def _ensure_packaged_image(client, name, package, programs, entrypoint, directories, busybox):
+def _ensure_packaged_image(client, name, package, kept, entrypoint, directories, busybox):
     deb = _cached_deb(package)
     libc_deb = _cached_deb(LIBC_PACKAGE)
     changes = (f"ENTRYPOINT {json.dumps([entrypoint])}",)
     inputs = _digest(
         {
             "debs": [_file_digest(deb), _file_digest(libc_deb), busybox.digest],
-            "programs": programs,
+            "kept": kept,
             "directories": directories,
             "changes": changes,
         }
@@ -233,7 +243,7 @@ def _ensure_packaged_image(client, name, package, programs, entrypoint, director
             busybox.data,
             busybox.applets,
             directories=directories,
-            files=_tree_members(extracted, list(programs) + libc_files) + _merged_usr_links(extracted),
+            files=_tree_members(extracted, list(kept) + libc_files) + _merged_usr_links(extracted),
         )
     client.api.import_image_from_data(
         rootfs_tar, repository=tag.rpartition(":")[0], tag=tag.rpartition(":")[2],
