@@ -172,20 +172,28 @@ class Sandbox:
         if failures:
             raise SandboxError("resetting the swarm state failed on " + "; ".join(failures))
 
-    def _create_network(self):
+    def _create_network(self, attempts=5):
         """Creates the sandbox network and returns its subnet.
 
         The nodes' fixed addresses need a subnet given at creation: without one, a probe network lets the engine
-        pick a free subnet first.
+        pick a free subnet first. A network created by someone else between the probe and the creation (another
+        sandbox or Molecule scenario starting at the same time) can take that subnet: then the engine refuses the
+        overlap and another probe picks the next free one.
         """
-        subnet = self.subnet or self._free_subnet()
-        self.client.networks.create(
-            self.network,
-            driver="bridge",
-            labels=self._labels(),
-            ipam=IPAMConfig(pool_configs=[IPAMPool(subnet=subnet, gateway=layout.gateway_address(subnet))]),
-        )
-        return subnet
+        for attempt in range(1, attempts + 1):
+            subnet = self.subnet or self._free_subnet()
+            try:
+                self.client.networks.create(
+                    self.network,
+                    driver="bridge",
+                    labels=self._labels(),
+                    ipam=IPAMConfig(pool_configs=[IPAMPool(subnet=subnet, gateway=layout.gateway_address(subnet))]),
+                )
+                return subnet
+            except docker.errors.APIError as error:
+                if self.subnet or attempt == attempts or "overlap" not in str(error).lower():
+                    raise
+                log.info("subnet %s was taken meanwhile (%s); probing again", subnet, error.explanation)
 
     def _free_subnet(self):
         probe = self.client.networks.create(self.network, driver="bridge", labels=self._labels())

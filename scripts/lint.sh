@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
 # The quality gates collection users and Galaxy judge the collection by, run by `make test` (and `make lint`):
-# ruff on the Python, yamllint on the YAML, ansible-lint (production profile) on roles and playbooks, the changelog
-# fragments, and ansible-test sanity and units on the collection laid out as ansible_collections/swarmops/swarm.
+#   scripts/lint.sh quick   ruff on the Python, yamllint on the YAML, ansible-lint (production profile) on roles and
+#                           playbooks, the changelog fragments: a minute, so they fail fast
+#   scripts/lint.sh deep    ansible-test sanity and units on the collection laid out as
+#                           ansible_collections/swarmops/swarm, and the docs site (scripts/docs.sh): minutes
+#   scripts/lint.sh         both
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 scripts/bootstrap.sh
 bin="$repo_root/.venv/bin"
+gates="${1:-all}"
+case "$gates" in
+    quick | deep | all) ;;
+    *) echo "usage: scripts/lint.sh [quick|deep]" >&2; exit 2 ;;
+esac
 
-echo "== ruff"
-"$bin/ruff" check --quiet .
-echo "== yamllint"
-"$bin/yamllint" --strict .
-echo "== ansible-lint (production profile)"
-ANSIBLE_COLLECTIONS_PATH="$repo_root/.ansible/collections" PATH="$bin:$PATH" "$bin/ansible-lint" -q
-echo "== antsibull-changelog lint"
-"$bin/antsibull-changelog" lint
+quick_gates() {
+    echo "== ruff"
+    "$bin/ruff" check --quiet .
+    echo "== yamllint"
+    "$bin/yamllint" --strict .
+    echo "== ansible-lint (production profile)"
+    ANSIBLE_COLLECTIONS_PATH="$repo_root/.ansible/collections" PATH="$bin:$PATH" "$bin/ansible-lint" -q
+    echo "== antsibull-changelog lint"
+    "$bin/antsibull-changelog" lint
+}
 
 # ansible-test's findings and verdicts are shown; pip's progress lines from its own venvs are left in the logs.
 ansible_test() {
@@ -27,7 +37,24 @@ ansible_test() {
     grep -E '^(ERROR|FATAL|Running sanity test|Unit test|=+ .*(passed|failed|error).* =+$)' "$log" || true
     return "$status"
 }
-ansible_test sanity
-# The unit tests as Galaxy's and collection users' CI run them: ansible-test's venv (tests/unit/requirements.txt)
-# with only the module side of ansible-core importable.
-ansible_test units
+
+deep_gates() {
+    ansible_test sanity
+    # The unit tests as Galaxy's and collection users' CI run them: ansible-test's venv
+    # (tests/unit/requirements.txt) with only the module side of ansible-core importable.
+    ansible_test units
+    echo "== docs site (antsibull-docs, Sphinx)"
+    local docs_log="$repo_root/.sandbox/docs.log"
+    scripts/docs.sh >"$docs_log" 2>&1 || { cat "$docs_log"; return 1; }
+    tail -n1 "$docs_log"
+}
+
+case "$gates" in
+    quick) quick_gates ;;
+    deep) deep_gates ;;
+    # (Called one after the other, not with &&: `set -e` does not act inside a function called from a && list.)
+    all)
+        quick_gates
+        deep_gates
+        ;;
+esac

@@ -83,7 +83,7 @@ def test_a_git_url_and_a_requirements_file_install_offline_and_run(swarm_sandbox
     run_playbook(swarm_sandbox.inventory, 'swarmops.swarm.cluster', env=_only_searching(from_requirements),
                  cwd=tmp_path)
     assert len(swarm_sandbox.node_list('manager1')) == len(swarm_sandbox.managers + swarm_sandbox.workers)
-    _, output = run_playbook(swarm_sandbox.inventory, 'swarmops.swarm.cluster', env=_only_searching(from_url),
+    _returncode, output = run_playbook(swarm_sandbox.inventory, 'swarmops.swarm.cluster', env=_only_searching(from_url),
                              cwd=tmp_path)
     changed_counts = re.findall(r'changed=(\d+)', output)
     assert changed_counts and set(changed_counts) == {'0'}, output
