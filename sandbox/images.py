@@ -87,10 +87,13 @@ MONITORING_PACKAGES = {
 LIBC_PACKAGE = "libc6"
 # The files of libc6 that a program linked only against libc needs: the dynamic loader and libc itself.
 LIBC_FILE_PATTERN = re.compile(r"(^|/)(ld-linux[^/]*|libc\.so\.6)$")
-# image name -> (port, files served: path -> content); the version tag changes with the recipe only.
+# image name -> (port, files served: path -> content). The tag stays STAND_IN_VERSION; the inputs label tells a stale one.
 STAND_INS = {
     "grafana-stand-in": (3000, {"api/health": '{"database": "ok", "version": "stand-in"}'}),
-    "cadvisor-stand-in": (8080, {"metrics": "# TYPE cadvisor_version_info gauge\ncadvisor_version_info{cadvisorVersion=\"stand-in\"} 1"}),
+    "cadvisor-stand-in": (
+        8080,
+        {"metrics": '# TYPE cadvisor_version_info gauge\ncadvisor_version_info{cadvisorVersion="stand-in"} 1'},
+    ),
 }
 STAND_IN_VERSION = "1"
 

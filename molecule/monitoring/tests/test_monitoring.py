@@ -22,8 +22,11 @@ def node(name):
 
 def http_get(path, port):
     """The answer of http://127.0.0.1:port/path on manager1, or None while it does not answer 200."""
-    fetch = "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:%d%s', timeout=5).read().decode())"
-    result = node("manager1").run("python3 -c \"%s\"" % (fetch % (port, path)))
+    fetch = (
+        "import sys, urllib.request; "
+        "sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:%d%s', timeout=5).read().decode())" % (port, path)
+    )
+    result = node("manager1").run("python3 -c \"%s\"" % fetch)
     return result.stdout if result.rc == 0 else None
 
 
@@ -64,7 +67,9 @@ def test_prometheus_scrapes_a_node_exporter_on_every_node_and_each_is_up():
 def test_prometheus_loaded_the_rule_files_and_finds_alertmanager():
     groups = prometheus_api("rules")["groups"]
     assert {"swarm-nodes", "swarm-monitoring"} <= {group["name"] for group in groups}
-    alertmanagers = wait_for("an active Alertmanager", lambda: (prometheus_api("alertmanagers") or {}).get("activeAlertmanagers"))
+    alertmanagers = wait_for(
+        "an active Alertmanager", lambda: (prometheus_api("alertmanagers") or {}).get("activeAlertmanagers")
+    )
     assert len(alertmanagers) == 1
 
 
@@ -107,7 +112,9 @@ def test_exporters_run_on_every_node():
     manager = node("manager1")
     for service in ("node-exporter", "cadvisor"):
         tasks = manager.check_output(
-            "docker service ps --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' %s_%s" % (STACK, service)
+            "docker service ps --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' %s_%s",
+            STACK,
+            service,
         ).splitlines()
         assert sorted(line.split()[0] for line in tasks) == NODES
         assert all(line.split()[1] == "Running" for line in tasks)
