@@ -25,6 +25,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     argument_spec_of,
     changed_options,
     desired_api_values,
+    duration_to_ns,
     leaves_of,
     normalise,
     options_needing_newer_api,
@@ -42,6 +43,7 @@ SWARM_SERVICE_ARGUMENT_SPEC = dict(
     rollback=dict(type='bool', default=False),
     wait=dict(type='bool', default=True),
     wait_timeout=dict(type='int', default=300),
+    wait_stability=dict(type='raw'),
     resolve_image=dict(type='str', default='never', choices=['never']),
     with_registry_auth=dict(type='bool', default=False),
 )
@@ -51,6 +53,9 @@ SWARM_SERVICE_ARGUMENT_SPEC.update(argument_spec_of(SERVICE_OPTIONS))
 _STARTING_STATES = ('new', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting')
 _ENDED_STATES = ('complete', 'shutdown', 'failed', 'rejected', 'remove', 'orphaned')
 _SHOWN_FAILING_TASKS = 5
+_SHOWN_UNSTABLE_TASKS = 3
+# What the docker CLI waits, after the tasks run, to verify they are stable when the service sets no update monitor.
+DEFAULT_STABILITY_SECONDS = 5.0
 
 
 class ServiceReferences:
@@ -106,6 +111,7 @@ def live_spec_of(service):
 
 def plan_service(client, params):
     name = params['name']
+    stability_seconds(params)
     service = find_service(client, name)
     outcome = _Outcome()
     if params['state'] == 'absent':
@@ -125,10 +131,22 @@ def plan_service(client, params):
 
 
 class _Outcome:
-    """What applying the plan learnt, for the result: how long it waited."""
+    """What applying the plan learnt, for the result: how long it waited, and for what."""
 
     def __init__(self):
         self.waited_seconds = 0.0
+        self.waited_for = []
+
+
+def stability_seconds(params):
+    """The task's wait_stability in seconds, or None for each service's own update monitor (read when waiting)."""
+    value = params.get('wait_stability')
+    if value is None:
+        return None
+    nanoseconds = duration_to_ns(value, 'wait_stability')
+    if nanoseconds < 0:
+        raise SwarmError('wait_stability must not be negative, not %r.' % (value,))
+    return nanoseconds / 1e9
 
 
 def _check_api_version(client, desired):
@@ -301,7 +319,7 @@ def _image_of(spec):
 def _create(client, params, spec, outcome):
     created = client.service_create(spec, with_registry_auth=params['with_registry_auth'])
     if params['wait']:
-        _wait(outcome, Rollout(client, created['ID']), params)
+        _wait(outcome, Rollout(client, created['ID'], stability=stability_seconds(params)), params)
 
 
 def _update(client, params, service_id, desired, outcome):
@@ -313,7 +331,8 @@ def _update(client, params, service_id, desired, outcome):
     client.retry_out_of_sequence(read_and_write)
     if params['wait']:
         attempted = (client.service_inspect(service_id)['Spec'] or {}).get('TaskTemplate')
-        _wait(outcome, Rollout(client, service_id, attempted_template=attempted), params)
+        _wait(outcome, Rollout(client, service_id, attempted_template=attempted, stability=stability_seconds(params)),
+              params)
 
 
 def _roll_back(client, params, service_id, outcome):
@@ -322,16 +341,17 @@ def _roll_back(client, params, service_id, outcome):
         client.service_update(service_id, service['Version']['Index'], service['Spec'], rollback='previous')
     client.retry_out_of_sequence(read_and_write)
     if params['wait']:
-        _wait(outcome, Rollout(client, service_id, rolling_back=True), params)
+        _wait(outcome, Rollout(client, service_id, rolling_back=True, stability=stability_seconds(params)), params)
 
 
 def _remove(client, params, service_id, outcome):
     client.service_remove(service_id)
     if params['wait']:
         # Containers stop after the service is gone; host-mode ports and volumes are free only then.
-        waited = wait_until(lambda: _tasks_stopped(client, service_id), params['wait_timeout'],
-                            'the tasks of service %s to stop' % params['name'])[1]
+        what = 'the tasks of service %s to stop' % params['name']
+        waited = wait_until(lambda: _tasks_stopped(client, service_id), params['wait_timeout'], what)[1]
         outcome.waited_seconds += waited
+        outcome.waited_for.append(what)
 
 
 def _tasks_stopped(client, service_id):
@@ -344,6 +364,7 @@ def _tasks_stopped(client, service_id):
 def _wait(outcome, rollout, params):
     try:
         wait_until(rollout.check, params['wait_timeout'], 'service %s to converge' % params['name'])
+        outcome.waited_for.append('service %s: %s' % (params['name'], rollout.outcome))
     finally:
         outcome.waited_seconds += rollout.elapsed()
 
@@ -352,16 +373,29 @@ def _wait(outcome, rollout, params):
 
 class Rollout:
     """Whether a service's rollout converged: every desired task running the current spec (or completed, for
-    jobs) and the update finished. A paused or rolled back update fails with the tasks that failed and why."""
+    jobs) and the update finished. A paused or rolled back update fails with the tasks that failed and why.
 
-    def __init__(self, client, service_id, attempted_template=None, rolling_back=False, clock=time.monotonic):
+    Running is not yet converged: a task that crashes a second after it starts is running for that second. As
+    the docker CLI does, the running tasks must then stay running for a stability window (``stability`` seconds;
+    None for the service's update monitor, or 5 seconds without one). A task that stops within the window starts
+    it again once the swarm replaced the task, and is named in the progress, so a timeout says which tasks failed
+    and why. Jobs are converged when their tasks completed; they have no window.
+    """
+
+    def __init__(self, client, service_id, attempted_template=None, rolling_back=False, stability=None, clock=None):
         self._client = client
         self._service_id = service_id
         # The task template of the update this rollout follows: its tasks are the ones that can have failed it.
         self._attempted_template = _comparable_task_spec(attempted_template) if attempted_template else None
         self._rolling_back = rolling_back
-        self._clock = clock
+        self._stability = stability
+        self._clock = clock or time.monotonic
         self._started = self._clock()
+        # The running tasks the stability window watches (IDs), from when; the tasks that stopped within a window.
+        self._watched = None
+        self._watched_since = None
+        self._unstable = []
+        self.outcome = None
 
     def elapsed(self):
         return round(self._clock() - self._started, 1)
@@ -376,8 +410,46 @@ class Rollout:
                              update_status=update)
         done, progress = self._converged(service, tasks)
         if state in ('updating', 'rollback_started'):
-            return False, 'update %s; %s' % (state, progress)
-        return done, progress
+            done, progress = False, 'update %s; %s' % (state, progress)
+        if mode_of((service.get('Spec') or {}).get('Mode')) in ('replicated-job', 'global-job'):
+            self.outcome = progress
+            return done, progress
+        return self._stable(service, tasks, done, progress)
+
+    def _stable(self, service, tasks, converged, progress):
+        """Whether the converged tasks stayed running for the whole stability window, and the progress with the
+        window's state and the tasks that stopped within a window."""
+        name = service['Spec']['Name']
+        if self._watched is not None:
+            states = dict((task['ID'], task) for task in tasks)
+            stopped = [states.get(task_id) or dict(ID=task_id, Status=dict(State='removed'))
+                       for task_id in sorted(self._watched) if _task_state(states.get(task_id)) != 'running']
+            if stopped:
+                self._unstable = ([self._describe_task(name, task) for task in stopped] +
+                                  self._unstable)[:_SHOWN_UNSTABLE_TASKS]
+                self._watched = None
+        window = self._window(service)
+        running = set(task['ID'] for task in tasks if task.get('DesiredState') == 'running' and
+                      _task_state(task) == 'running')
+        if not converged:
+            self._watched = None
+        elif self._watched is None or not self._watched <= running:
+            self._watched, self._watched_since = running, self._clock()
+        if self._watched is not None:
+            stable_for = self._clock() - self._watched_since
+            if stable_for >= window:
+                self.outcome = '%s, none stopped within the %s stability window' % (progress, _seconds(window))
+                return True, self.outcome
+            progress += '; verifying they stay running (%s of %s)' % (_seconds(stable_for), _seconds(window))
+        if self._unstable:
+            progress += '; stopped within the stability window: %s' % ', '.join(self._unstable)
+        return False, progress
+
+    def _window(self, service):
+        if self._stability is not None:
+            return self._stability
+        monitor = ((service['Spec'].get('UpdateConfig') or {}).get('Monitor') or 0) / 1e9
+        return monitor or DEFAULT_STABILITY_SECONDS
 
     def _failed_states(self):
         if self._rolling_back:
@@ -459,6 +531,9 @@ class Rollout:
         reason = status.get('Err') or (status.get('Message') if status.get('Message') != status.get('State') else '')
         if reason:
             text += ' (%s)' % reason
+        exit_code = (status.get('ContainerStatus') or {}).get('ExitCode')
+        if exit_code and status.get('State') in _ENDED_STATES:
+            text += ', exit code %d' % exit_code
         if task in outdated:
             text += ', previous spec'
         return text
@@ -489,7 +564,11 @@ class Rollout:
 
 
 def _task_state(task):
-    return (task.get('Status') or {}).get('State')
+    return ((task or {}).get('Status') or {}).get('State')
+
+
+def _seconds(seconds):
+    return '%gs' % round(seconds, 1)
 
 
 def _comparable_task_spec(template):
@@ -535,7 +614,7 @@ def node_matches(node, constraints):
 def _report(client, name, outcome):
     service = find_service(client, name, status=True)
     return dict(service=describe_service(client, service) if service else None,
-                waited_seconds=outcome.waited_seconds)
+                waited_seconds=outcome.waited_seconds, waited_for=outcome.waited_for)
 
 
 def describe_service(client, service, references=None):

@@ -30,7 +30,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.client import Engin
 from ansible_collections.swarmops.swarm.plugins.module_utils.compose import load_project
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import SERVICE_OPTIONS, mode_of
-from ansible_collections.swarmops.swarm.plugins.module_utils.services import Rollout, live_spec_of
+from ansible_collections.swarmops.swarm.plugins.module_utils.services import Rollout, live_spec_of, stability_seconds
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     changed_options,
     get_path,
@@ -57,6 +57,7 @@ SWARM_STACK_ARGUMENT_SPEC = dict(
     with_registry_auth=dict(type='bool', default=False),
     wait=dict(type='bool', default=True),
     wait_timeout=dict(type='int', default=300),
+    wait_stability=dict(type='raw'),
 )
 SWARM_STACK_MODULE_KWARGS = dict(required_if=[('state', 'present', ['compose'])])
 
@@ -78,6 +79,7 @@ def plan_stack(client, params):
         raise SwarmError('%r is not a valid stack name: use letters, digits, "_", "." and "-", starting with a '
                          'letter or digit.' % stack)
     specs = project = None
+    stability_seconds(params)
     if params['state'] == 'present':
         project = load_project(params['compose'], params['env'], params['project_dir'])
         specs = translate_stack(stack, project)
@@ -606,6 +608,7 @@ class _Deployment:
         self._resolved_images = {}
         self.warnings = []
         self.waited_seconds = 0.0
+        self.waited_for = []
 
     # -- images --
 
@@ -671,7 +674,8 @@ class _Deployment:
         created = self.client.service_create(payload, with_registry_auth=self.params['with_registry_auth'])
         self._created_services[desired['Name']] = created['ID']
         if self.params['wait']:
-            self._rollouts[desired['Name']] = Rollout(self.client, created['ID'])
+            self._rollouts[desired['Name']] = Rollout(self.client, created['ID'],
+                                                      stability=stability_seconds(self.params))
 
     def update_service(self, service, desired):
         attempts = []
@@ -685,7 +689,8 @@ class _Deployment:
         self.client.retry_out_of_sequence(read_and_write)
         if self.params['wait']:
             attempted = (self.client.service_inspect(service['ID'])['Spec'] or {}).get('TaskTemplate')
-            self._rollouts[desired['Name']] = Rollout(self.client, service['ID'], attempted_template=attempted)
+            self._rollouts[desired['Name']] = Rollout(self.client, service['ID'], attempted_template=attempted,
+                                                      stability=stability_seconds(self.params))
 
     def remove_service(self, service):
         self.client.service_remove(service['ID'])
@@ -702,6 +707,7 @@ class _Deployment:
                                           'network %s to be free to remove' % name)[1]
         self.waited_seconds += wait_until(lambda: self._network_gone(item), self.params['wait_timeout'],
                                           'network %s to be gone' % name)[1]
+        self.waited_for.append('network %s to be gone' % name)
 
     def _try_network_removal(self, network):
         try:
@@ -761,9 +767,9 @@ class _Deployment:
         if self._rollouts:
             self._wait_for_rollouts()
         if self._removed_service_ids:
-            self.waited_seconds += wait_until(
-                self._removed_tasks_gone, self.params['wait_timeout'],
-                'the tasks of the removed services of stack %s to stop' % self.live.stack)[1]
+            what = 'the tasks of the removed services of stack %s to stop' % self.live.stack
+            self.waited_seconds += wait_until(self._removed_tasks_gone, self.params['wait_timeout'], what)[1]
+            self.waited_for.append(what)
 
     def _wait_for_rollouts(self):
         pending = dict(self._rollouts)
@@ -782,6 +788,8 @@ class _Deployment:
             return not pending, '; '.join('%s: %s' % (name, progress[name]) for name in sorted(pending))
         try:
             wait_until(check, self.params['wait_timeout'], 'the services of stack %s to converge' % self.live.stack)
+            self.waited_for.extend('service %s: %s' % (name, rollout.outcome)
+                                   for name, rollout in sorted(self._rollouts.items()))
         finally:
             self.waited_seconds += max(rollout.elapsed() for rollout in self._rollouts.values())
 
@@ -799,7 +807,7 @@ class _Deployment:
     def report(self, check_mode):
         if not check_mode:
             self.settle()
-        result = dict(waited_seconds=round(self.waited_seconds, 1), stack=None)
+        result = dict(waited_seconds=round(self.waited_seconds, 1), waited_for=self.waited_for, stack=None)
         if self._result_names is None:
             return result
         specs, chosen = self._result_names

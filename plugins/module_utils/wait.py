@@ -16,12 +16,15 @@ class WaitTimeout(SwarmError):
     pass
 
 
-def wait_until(check, timeout, what, interval=0.5, clock=time.monotonic, sleep=time.sleep):
+def wait_until(check, timeout, what, interval=0.5, clock=None, sleep=None):
     """Call ``check()`` until it returns ``(True, value)``; return ``(value, seconds waited)``.
 
     ``check`` returns ``(done, status)``; while not done, ``status`` describes what is still missing and ends up
-    in the timeout message, so the operator sees both what we waited for and how far it got.
+    in the timeout message, so the operator sees both what we waited for and how far it got. The clock and the
+    sleep are looked up when called, so tests can put a fake ``time`` in this module.
     """
+    clock = clock or time.monotonic
+    sleep = sleep or time.sleep
     started = clock()
     while True:
         done, status = check()

@@ -86,6 +86,11 @@ options:
         active node that meets the constraints runs one task of the current spec; for jobs, the tasks of the current
         run completed (O(replicas) completions, or one per eligible node). The update status must be completed (a
         fresh service has none).
+      - "Running once is not converged. As with the docker CLI (C(verify: Waiting 5 seconds to verify that tasks are
+        stable)), the running tasks must then stay running for O(wait_stability). A task that fails, exits or is
+        shut down within that window restarts the window once the swarm replaced it, so a crash-looping service
+        never counts as converged; on timeout the message names the tasks that stopped, with the engine's error
+        (C(Status.Err)) and exit code. Jobs have no window: completed tasks are final."
       - If the engine pauses the update or rolls it back (O(update_config.failure_action)), the module fails and
         its message names the failing tasks and their errors. A rollback it asked for (O(rollback)) must complete.
       - The result's RV(waited_seconds) says how long it waited.
@@ -97,6 +102,15 @@ options:
         example C(2/3 tasks running; web.3 (abc123def456\) preparing) (the task's slot, ID and state).
     type: int
     default: 300
+  wait_stability:
+    description:
+      - With O(wait), how long the tasks must stay running after the rollout converged before the module reports
+        it converged (the stability window). A duration such as V(10s) or V(1m), or a number of seconds; V(0)
+        returns as soon as the tasks run.
+      - Defaults to the service's O(update_config.monitor), or 5 seconds when it sets none, which is what the docker
+        CLI waits after C(docker service create) and C(docker service update).
+      - Counts against O(wait_timeout). A run that changes nothing does not wait at all.
+    type: raw
   resolve_image:
     description:
       - Whether to ask a registry for the image's digest and platforms before creating or updating. Only V(never)
@@ -762,10 +776,18 @@ service:
       type: dict
       sample: {image: swarmops/web:2, mode: replicated, replicas: 3, update_config: {parallelism: 2, delay: 5s}}
 waited_seconds:
-  description: Seconds spent waiting for the rollout (and for removed tasks to stop).
+  description: Seconds spent waiting for the rollout (and for removed tasks to stop), stability window included.
   returned: success
   type: float
   sample: 12.5
+waited_for:
+  description:
+    - What the run waited for, one entry per wait, in the order waited; empty when it did not wait. A rollout's
+      entry says what it saw at the end, and for how long the tasks stayed running.
+  returned: success
+  type: list
+  elements: str
+  sample: ["service web: 3/3 tasks running, none stopped within the 5s stability window"]
 actions:
   description: What the run changed (or, in check mode, would change), in plain words.
   returned: always

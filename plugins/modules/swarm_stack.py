@@ -143,6 +143,9 @@ options:
       - Wait until every service the run created or updated converged (the same test as
         M(swarmops.swarm.swarm_service)'s O(swarmops.swarm.swarm_service#module:wait)), then remove what the stack
         no longer uses. If the engine pauses or rolls back an update, the module fails and names the failing tasks.
+      - As with M(swarmops.swarm.swarm_service), running tasks must stay running for a stability window
+        (O(wait_stability)) before a service counts as converged; a crash-looping service makes the wait time out
+        with a message naming the tasks that stopped, their error and exit code.
       - With V(false), the module returns once the services are created or updated; old config and secret versions
         are then removed by a later run, when no service refers to them any more.
       - O(state=absent) always waits until the networks are gone.
@@ -154,6 +157,14 @@ options:
         fails and says what it was still waiting for.
     type: int
     default: 300
+  wait_stability:
+    description:
+      - With O(wait), how long the tasks of each created or updated service must stay running after it converged
+        (the stability window). A duration such as V(10s) or V(1m), or a number of seconds; V(0) does not verify.
+      - Defaults to each service's C(deploy.update_config.monitor), or 5 seconds when it sets none, which is what
+        the docker CLI waits after creating or updating a service. The services are watched at the same time.
+      - Counts against O(wait_timeout). Services the run does not change are not awaited.
+    type: raw
 '''
 
 EXAMPLES = r'''
@@ -263,10 +274,19 @@ stack:
       type: dict
       sample: {db_password: shop_db_password}
 waited_seconds:
-  description: Seconds spent waiting for services to converge and for removed objects to be gone.
+  description: Seconds spent waiting for services to converge (stability windows included) and for removed objects
+    to be gone.
   returned: success
   type: float
   sample: 14.2
+waited_for:
+  description:
+    - What the run waited for, one entry per service rollout, removal or network, in the order waited; empty when
+      it did not wait.
+  returned: success
+  type: list
+  elements: str
+  sample: ["service shop_web: 2/2 tasks running, none stopped within the 5s stability window", "network shop_old to be gone"]
 actions:
   description: What the run changed (or, in check mode, would change), in plain words, in the order it is done.
   returned: always

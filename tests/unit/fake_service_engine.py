@@ -10,10 +10,43 @@ service's tasks converge at once unless ``converge`` is off.
 import copy
 import itertools
 
+from ansible_collections.swarmops.swarm.plugins.module_utils import services, wait
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError
 from tests.unit.fake_engine import load_fixture
+from tests.unit.plugins.module_utils.test_wait import FakeClock
 
 REFERENCES = load_fixture('service_references.json')
+
+
+class FakeTime(FakeClock):
+    """Stands in for the ``time`` module where waits read it: sleeping advances the clock at once."""
+
+    def monotonic(self):
+        return self()
+
+
+def use_fake_time(monkeypatch):
+    """Waits (stability windows included) take no real time; returns the clock, which tests may advance."""
+    fake = FakeTime()
+    monkeypatch.setattr(wait, 'time', fake)
+    monkeypatch.setattr(services, 'time', fake)
+    return fake
+
+
+def crash_loop_tasks(service_id, template, now, runs_for=1.0, restart_delay=2.0):
+    """The tasks of one replica that crashes ``runs_for`` seconds after it starts and is replaced by the swarm
+    ``restart_delay`` seconds later, as seen at ``now``: the failed tasks so far and the current one."""
+    period = runs_for + restart_delay
+    current = int(now // period)
+    tasks = []
+    for attempt in range(max(current - 2, 0), current + 1):
+        running = attempt == current and now - attempt * period < runs_for
+        status = {'State': 'running', 'Message': 'started', 'ContainerStatus': {'ExitCode': 0}} if running else {
+            'State': 'failed', 'Message': 'started', 'Err': 'task: non-zero exit (3)',
+            'ContainerStatus': {'ExitCode': 3}}
+        tasks.append({'ID': 'crash%020d' % attempt, 'ServiceID': service_id, 'Slot': 1, 'Spec': copy.deepcopy(template),
+                      'DesiredState': 'running' if running else 'shutdown', 'Status': status})
+    return tasks
 
 
 class _Api:

@@ -13,8 +13,15 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
     node_matches,
     plan_service,
 )
+from ansible_collections.swarmops.swarm.plugins.module_utils.wait import WaitTimeout, wait_until
 from tests.unit.fake_engine import load_fixture
-from tests.unit.fake_service_engine import FakeServiceEngine
+from tests.unit.fake_service_engine import FakeServiceEngine, crash_loop_tasks, use_fake_time
+
+
+@pytest.fixture(autouse=True)
+def fake_time(monkeypatch):
+    """Stability windows and polls pass without real time."""
+    return use_fake_time(monkeypatch)
 
 
 def params(**task):
@@ -204,7 +211,8 @@ def test_a_requested_rollback_that_completed_has_converged():
     engine = FakeServiceEngine('rolled_back')
     service_id = engine.service_named('hc')['ID']
     engine.tasks_by_service[service_id] = load_fixture('service_rolled_back_tasks.json')
-    assert Rollout(engine, service_id, rolling_back=True).check() == (True, '2/2 tasks running')
+    assert Rollout(engine, service_id, rolling_back=True, stability=0).check() == (
+        True, '2/2 tasks running, none stopped within the 0s stability window')
 
 
 def test_a_converged_update_is_done_and_progress_names_what_is_missing():
@@ -212,11 +220,12 @@ def test_a_converged_update_is_done_and_progress_names_what_is_missing():
     service_id = engine.service_named('apimin')['ID']
     tasks = load_fixture('service_updated_tasks.json')
     engine.tasks_by_service[service_id] = tasks
-    assert Rollout(engine, service_id).check() == (True, '2/2 tasks running')
+    assert Rollout(engine, service_id, stability=0).check() == (
+        True, '2/2 tasks running, none stopped within the 0s stability window')
     starting = copy.deepcopy(tasks)
     starting[0]['Status'].update(State='preparing', Message='preparing')
     engine.tasks_by_service[service_id] = starting
-    done, progress = Rollout(engine, service_id).check()
+    done, progress = Rollout(engine, service_id, stability=0).check()
     assert not done
     assert progress == '1/2 tasks running; apimin.1 (%s): preparing' % starting[0]['ID'][:12]
 
@@ -243,9 +252,9 @@ def test_a_global_service_runs_on_every_eligible_node():
     engine.nodes_list = load_fixture('service_nodes.json')
     service_id = engine.service_named('glob')['ID']
     engine.tasks_by_service[service_id] = load_fixture('service_global_tasks.json')
-    assert Rollout(engine, service_id).check() == (True, '5/5 tasks running')
+    assert Rollout(engine, service_id, stability=0).check()[0]
     engine.tasks_by_service[service_id] = load_fixture('service_global_tasks.json')[1:]
-    done, progress = Rollout(engine, service_id).check()
+    done, progress = Rollout(engine, service_id, stability=0).check()
     assert not done and progress == '4/5 tasks running'
 
 
@@ -270,3 +279,95 @@ def test_a_replicated_job_is_done_when_its_completions_are():
 def test_constraints_are_evaluated_where_they_can_be(constraints, verdict):
     worker1 = [node for node in load_fixture('service_nodes.json') if node['Description']['Hostname'] == 'worker1'][0]
     assert node_matches(worker1, constraints) is verdict
+
+
+# -- the stability window ------------------------------------------------------------------
+
+def _stable_update(engine):
+    service_id = engine.service_named('apimin')['ID']
+    engine.tasks_by_service[service_id] = load_fixture('service_updated_tasks.json')
+    return service_id
+
+
+def test_running_tasks_converge_only_after_the_window_without_a_stop(fake_time):
+    engine = FakeServiceEngine('updated')
+    rollout = Rollout(engine, _stable_update(engine))
+    assert rollout.check() == (False, '2/2 tasks running; verifying they stay running (0s of 5s)')
+    fake_time.now += 4.9
+    assert not rollout.check()[0]
+    fake_time.now += 0.1
+    assert rollout.check() == (True, '2/2 tasks running, none stopped within the 5s stability window')
+
+
+def test_the_window_is_the_update_monitor_unless_the_task_sets_one(fake_time):
+    engine = FakeServiceEngine('updated')
+    service_id = _stable_update(engine)
+    engine.services_by_id[service_id]['Spec'].setdefault('UpdateConfig', {})['Monitor'] = 2 * 10 ** 9
+    rollout = Rollout(engine, service_id)
+    rollout.check()
+    fake_time.now += 2
+    assert rollout.check()[0]
+    assert Rollout(engine, service_id, stability=0).check()[0]
+
+
+def test_a_task_that_fails_within_the_window_is_not_converged_and_is_named(fake_time):
+    engine = FakeServiceEngine('updated')
+    service_id = _stable_update(engine)
+    rollout = Rollout(engine, service_id)
+    assert not rollout.check()[0]
+    fake_time.now += 1
+    tasks = engine.tasks_by_service[service_id]
+    crashed = copy.deepcopy(tasks[0])
+    crashed.update(DesiredState='shutdown')
+    crashed['Status'].update(State='failed', Err='task: non-zero exit (3)', ContainerStatus={'ExitCode': 3})
+    replacement = copy.deepcopy(tasks[0])
+    replacement['ID'] = 'replacement%014d' % 1
+    engine.tasks_by_service[service_id] = [crashed, replacement, tasks[1]]
+    done, progress = rollout.check()
+    assert not done
+    assert progress == ('2/2 tasks running; verifying they stay running (0s of 5s); stopped within the stability '
+                        'window: apimin.%s (%s): failed (task: non-zero exit (3)), exit code 3'
+                        % (crashed['Slot'], crashed['ID'][:12]))
+    fake_time.now += 4.9
+    assert not rollout.check()[0], 'the window starts again with the replacement'
+    fake_time.now += 0.1
+    assert rollout.check()[0]
+
+
+def test_a_crash_looping_service_times_out_naming_the_task_error(fake_time):
+    engine = FakeServiceEngine('updated')
+    service = engine.service_named('apimin')
+    service['Spec']['Mode'] = {'Replicated': {'Replicas': 1}}
+    template = copy.deepcopy(service['Spec']['TaskTemplate'])
+    engine.tasks = lambda filters=None: crash_loop_tasks(service['ID'], template, fake_time.now)
+    rollout = Rollout(engine, service['ID'])
+    with pytest.raises(WaitTimeout) as timed_out:
+        wait_until(rollout.check, 30, 'service apimin to converge')
+    message = str(timed_out.value)
+    assert message.startswith('Timed out after 30s waiting for service apimin to converge; last seen: ')
+    assert 'stopped within the stability window: apimin.1 (crash0000000): failed (task: non-zero exit (3)), ' \
+           'exit code 3' in message
+
+
+def test_a_job_has_no_window(fake_time):
+    engine = FakeServiceEngine('replicated_job')
+    service_id = engine.service_named('job')['ID']
+    engine.tasks_by_service[service_id] = load_fixture('service_replicated_job_tasks.json')
+    assert Rollout(engine, service_id, stability=60).check() == (True, '4/4 tasks completed')
+
+
+def test_a_run_that_changes_nothing_does_not_wait(fake_time):
+    engine = FakeServiceEngine('updated')
+    plan = apply(engine, name='apimin', image='swarmops/web:2', replicas=2, endpoint_mode='dnsrr')
+    assert plan.summaries == [] and fake_time.now == 0
+    assert plan.report(False)['waited_for'] == [] and plan.report(False)['waited_seconds'] == 0
+
+
+def test_a_waited_update_says_how_long_and_for_what(fake_time):
+    engine = FakeServiceEngine('updated')
+    plan = apply(engine, name='apimin', replicas=3, wait_stability='2s')
+    assert plan.report(False)['waited_for'] == ['service apimin: 3/3 tasks running, none stopped within the 2s stability '
+                                         'window']
+    assert plan.report(False)['waited_seconds'] == 2.0
+    with pytest.raises(SwarmError, match='wait_stability must not be negative'):
+        plan_service(engine, params(name='apimin', wait_stability=-1))

@@ -3,7 +3,6 @@
 
 import base64
 import copy
-import functools
 import os
 import shutil
 
@@ -18,7 +17,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.stacks import (
     plan_stack,
     secret_digest,
 )
-from ansible_collections.swarmops.swarm.plugins.module_utils.wait import wait_until
+from tests.unit.fake_service_engine import crash_loop_tasks, use_fake_time
 from tests.unit.fake_stack_engine import FakeStackEngine
 from tests.unit.plugins.module_utils.test_compose import COMPOSE, FULL, INGRESS, OVERRIDE
 
@@ -33,8 +32,9 @@ def clean_environment(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
-    """Waits poll without sleeping; secret digests take fewer rounds (except where the rounds are the point)."""
-    monkeypatch.setattr(stacks, 'wait_until', functools.partial(wait_until, sleep=lambda seconds: None))
+    """Waits (stability windows too) take no real time; secret digests take fewer rounds (except where the rounds
+    are the point)."""
+    use_fake_time(monkeypatch)
     monkeypatch.setattr(stacks, '_PBKDF2_ITERATIONS', 1000)
 
 
@@ -267,7 +267,8 @@ def test_state_absent_removes_everything_of_the_stack_and_waits_for_busy_network
     assert engine.names('network') == ['bridge', 'docker_gwbridge', 'host', 'ingress', 'none', 'shared_outside']
     assert engine.names('config') == engine.names('secret') == [] and engine.services_by_id == {}
     assert [call[0] for call in engine.calls].count('network_remove') == 5, 'two busy answers, retried'
-    assert plan.result == dict(stack=None, waited_seconds=plan.result['waited_seconds'])
+    assert plan.result == dict(stack=None, waited_seconds=plan.result['waited_seconds'],
+                               waited_for=plan.result['waited_for'])
     assert apply(engine, name='shop', state='absent').summaries == []
 
 
@@ -401,3 +402,34 @@ def test_with_registry_auth_and_the_data_sent_for_configs(project, monkeypatch):
     assert sent == [True, True, True]
     (config,) = engine.configs_by_id.values()
     assert base64.b64decode(config['Spec']['Data']) == b'server { listen 80; }\n'
+
+
+def test_a_crash_looping_service_times_out_naming_its_task_error(project, monkeypatch):
+    engine = deployed(project)
+    clock = use_fake_time(monkeypatch)
+    listed_tasks = engine._tasks_of
+
+    def crash_looping_web(service):
+        if service['Spec']['Name'] != 'shop_web':
+            return listed_tasks(service)
+        return crash_loop_tasks(service['ID'], service['Spec']['TaskTemplate'], clock.now)
+    monkeypatch.setattr(engine, '_tasks_of', crash_looping_web)
+    (project / 'site.conf').write_text('crashes\n')
+    plan = plan_stack(engine, params(name='shop', compose=[str(project / 'stack.yml')], wait_timeout=20))
+    with pytest.raises(SwarmError) as timed_out:
+        plan.execute(check_mode=False)
+    message = str(timed_out.value)
+    assert message.startswith('Timed out after 20s waiting for the services of stack shop to converge; last seen: '
+                              'shop_web: ')
+    assert 'failed (task: non-zero exit (3)), exit code 3' in message
+
+
+def test_the_services_converge_after_their_window_and_the_result_says_so(project, monkeypatch):
+    engine = deployed(project)
+    (project / 'site.conf').write_text('new\n')
+    plan = apply(engine, name='shop', compose=[str(project / 'stack.yml')], wait_stability='3s')
+    assert plan.result['waited_for'][0] == 'service shop_web: 2/2 tasks running, none stopped within the 3s ' \
+                                           'stability window'
+    assert plan.result['waited_seconds'] >= 3
+    again = apply(engine, name='shop', compose=[str(project / 'stack.yml')])
+    assert again.summaries == [] and again.result['waited_for'] == [] and again.result['waited_seconds'] == 0

@@ -1,7 +1,15 @@
 # -*- coding: utf-8 -*-
+import pytest
+
 from ansible_collections.swarmops.swarm.plugins.modules import swarm_service
-from tests.unit.fake_service_engine import FakeServiceEngine
+from tests.unit.fake_service_engine import FakeServiceEngine, use_fake_time
 from tests.unit.plugins.modules.module_runner import run_module_main
+
+
+@pytest.fixture(autouse=True)
+def fake_time(monkeypatch):
+    """Stability windows pass without real time."""
+    return use_fake_time(monkeypatch)
 
 
 def run(engine, monkeypatch, capsys, check=False, **args):
