@@ -39,6 +39,12 @@ def _parser():
     up.add_argument("--managers", type=int, default=3, help="number of manager nodes (default: %(default)s)")
     up.add_argument("--workers", type=int, default=3, help="number of worker nodes (default: %(default)s)")
     up.add_argument("--subnet", help="subnet of the sandbox network, e.g. 172.30.0.0/24 (default: a free one)")
+    up.add_argument(
+        "--monitoring",
+        action="store_true",
+        help="also load the monitoring stack's images (see `images --monitoring`) into every node, and write the "
+        "swarm_monitoring role's variables for them into the inventory",
+    )
     up.set_defaults(run=_up)
 
     commands.add_parser("down", help="remove the nodes, their volumes and the network").set_defaults(run=_down)
@@ -58,7 +64,13 @@ def _parser():
 
 
 def _up(args):
-    sandbox = Sandbox(managers=args.managers, workers=args.workers, name_prefix=args.prefix, subnet=args.subnet)
+    sandbox = Sandbox(
+        managers=args.managers,
+        workers=args.workers,
+        name_prefix=args.prefix,
+        subnet=args.subnet,
+        monitoring=args.monitoring,
+    )
     sandbox.up()
     _print_statuses(sandbox.status())
     print(f"inventory: {os.path.relpath(sandbox.inventory_path)}")

@@ -20,7 +20,7 @@ import docker
 from docker.types import IPAMConfig, IPAMPool
 
 from . import layout
-from .images import ensure_images
+from .images import ensure_images, ensure_monitoring_images
 from .inventory import render_inventory
 from .layout import GROUP_LABEL, NODE_LABEL, Node
 from .paths import STATE_DIR
@@ -81,6 +81,7 @@ class Sandbox:
         network=None,
         subnet=None,
         inventory_path=None,
+        monitoring=False,
     ):
         layout.node_names(managers, workers)  # fails early on impossible counts
         self.managers = managers
@@ -89,6 +90,7 @@ class Sandbox:
         self.network = network or layout.network_name(self.prefix)
         self.subnet = subnet  # None: the engine picks a free one
         self.inventory_path = Path(inventory_path or STATE_DIR / layout.inventory_filename(self.prefix))
+        self.monitoring = monitoring  # also load the monitoring stack's images, and set the role's inventory vars
 
     @functools.cached_property
     def client(self):
@@ -98,16 +100,18 @@ class Sandbox:
         """Starts the sandbox from scratch (anything of this prefix is removed first) and returns its nodes."""
         started = time.monotonic()
         images = ensure_images(self.client)
+        monitoring_images = ensure_monitoring_images(self.client) if self.monitoring else {}
         self.down()
         subnet = self._create_network()
         nodes = layout.plan_nodes(self.prefix, self.managers, self.workers, subnet)
         log.info("starting %d nodes on network %s (%s)", len(nodes), self.network, subnet)
         _parallel(lambda node: self._start_node_container(node, images.node), nodes)
         _parallel(self._wait_for_engine, nodes)
-        log.info("loading %s into every node", ", ".join(images.services))
-        self._load_images(nodes, images.services)
+        loaded = list(images.services) + sorted(monitoring_images.values())
+        log.info("loading %s into every node", ", ".join(loaded))
+        self._load_images(nodes, loaded)
         self.inventory_path.parent.mkdir(parents=True, exist_ok=True)
-        self.inventory_path.write_text(render_inventory(nodes))
+        self.inventory_path.write_text(render_inventory(nodes, monitoring_images))
         log.info("sandbox %s up in %.1f s", self.prefix, time.monotonic() - started)
         return nodes
 

@@ -11,14 +11,44 @@ CONNECTION_VARS = {
 }
 
 
-def render_inventory(nodes):
+# The swarm_monitoring role's variables for the images the sandbox built (swarm-sandbox images --monitoring), by
+# image name.
+MONITORING_IMAGE_VARS = {
+    "prometheus": "swarm_monitoring_prometheus_image",
+    "node-exporter": "swarm_monitoring_node_exporter_image",
+    "cadvisor": "swarm_monitoring_cadvisor_image",
+    "alertmanager": "swarm_monitoring_alertmanager_image",
+    "grafana": "swarm_monitoring_grafana_image",
+}
+
+
+def monitoring_vars(monitoring_images):
+    """What the monitoring stack needs to run in the sandbox: the locally built images; host-mode ports and dnsrr
+    endpoints, as the nodes have no IPVS for the routing mesh; no /dev/disk mount for cAdvisor (the nodes are
+    containers without it)."""
+    return {
+        **{MONITORING_IMAGE_VARS[name]: tag for name, tag in sorted(monitoring_images.items())},
+        "swarm_monitoring_publish_mode": "host",
+        "swarm_monitoring_endpoint_mode": "dnsrr",
+        "swarm_monitoring_cadvisor_mounts": [
+            {"type": "bind", "source": "/var/run", "target": "/var/run", "read_only": True},
+            {"type": "bind", "source": "/sys", "target": "/sys", "read_only": True},
+        ],
+    }
+
+
+def render_inventory(nodes, monitoring_images=None):
     """YAML inventory with the groups managers and workers (both always present, maybe empty).
 
     ansible_host is the container name the docker connection execs into; sandbox_address is the node's address
-    on the sandbox network, the one swarm init/join advertise.
+    on the sandbox network, the one swarm init/join advertise. With monitoring_images ({image name: tag}, loaded in
+    every node), the swarm_monitoring role's variables for the sandbox are set for all hosts too.
     """
     groups = {group: {"hosts": {}} for group in GROUPS}
     for node in nodes:
         groups[node.group]["hosts"][node.name] = {"ansible_host": node.container, "sandbox_address": node.address}
-    inventory = {"all": {"vars": dict(CONNECTION_VARS), "children": groups}}
+    variables = dict(CONNECTION_VARS)
+    if monitoring_images:
+        variables.update(monitoring_vars(monitoring_images))
+    inventory = {"all": {"vars": variables, "children": groups}}
     return "# Written by swarm-sandbox up; rewritten on every run.\n" + yaml.safe_dump(inventory, sort_keys=False)

@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # The README's main command: start the local sandbox (3 managers, 3 workers as Docker-in-Docker nodes, from bare
-# engines), form the swarm with playbooks/cluster.yml, run it again to show it changes nothing, and print the
-# cluster as its first manager sees it. The sandbox stays up for exploring; `make sandbox-down` removes it.
+# engines, with the monitoring images built from Debian's packages), run playbooks/site.yml (firewall, swarm,
+# monitoring stack), run it again to show it changes nothing, and print the cluster, the monitoring stack and where
+# Prometheus and Grafana answer. The sandbox stays up for exploring; `make sandbox-down` removes it.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 
-sandbox/swarm-sandbox up "$@"
+sandbox/swarm-sandbox up --monitoring "$@"
+
+# Grafana's admin password: the role refuses a default one. One is made for this sandbox and kept beside its
+# inventory (readable by the owner only).
+secrets=.sandbox/demo-secrets.yml
+if [ ! -s "$secrets" ]; then
+    (umask 077 && .venv/bin/python -c 'import secrets; print("swarm_monitoring_admin_password: " + secrets.token_urlsafe(18))' >"$secrets")
+fi
 
 playbook() {
-    .venv/bin/ansible-playbook -i .sandbox/inventory.yml playbooks/cluster.yml
+    .venv/bin/ansible-playbook -i .sandbox/inventory.yml playbooks/site.yml -e @"$secrets"
 }
 
-echo "== Forming the swarm"
+echo "== Firewall, swarm and monitoring stack"
 playbook
 
 echo "== Running the playbook again: nothing may change"
@@ -23,8 +31,42 @@ if grep -E 'changed=[1-9]|failed=[1-9]' <<<"$second_run" >/dev/null; then
     exit 1
 fi
 
+manager() {
+    docker exec swarmops-manager1 "$@"
+}
+
+# The address of the node that runs the service's task (host-mode ports publish on that node only).
+service_address() {
+    local node
+    node="$(manager docker service ps "$1" --filter desired-state=running --format '{{.Node}}' | head -n1)"
+    manager docker node inspect "$node" --format '{{.Status.Addr}}'
+}
+
 echo "== The swarm, as manager1 sees it"
-docker exec swarmops-manager1 docker node ls
+manager docker node ls
 echo
-echo "Inventory: .sandbox/inventory.yml (try: .venv/bin/ansible -i .sandbox/inventory.yml managers -m swarmops.swarm.swarm_init --check --diff)"
+echo "== The monitoring stack"
+manager docker stack services monitoring
+echo
+
+prometheus="http://$(service_address monitoring_prometheus):9090"
+grafana="http://$(service_address monitoring_grafana):3000"
+echo "== Prometheus's node-exporter targets (${prometheus}/api/v1/targets)"
+# Prometheus discovers the exporters over DNS every few seconds: wait until every node's exporter is up.
+nodes="$(manager docker node ls -q | wc -l)"
+for _ in $(seq 60); do
+    summary="$(curl -fsS "$prometheus/api/v1/targets" | .venv/bin/python -c '
+import json, sys
+targets = [t for t in json.load(sys.stdin)["data"]["activeTargets"] if t["labels"]["job"] == "node-exporter"]
+print(sum(t["health"] == "up" for t in targets), "of", len(targets), "node-exporter targets up:",
+      " ".join(sorted(t["labels"]["instance"] for t in targets)))' || true)"
+    [ "${summary%% *}" = "$nodes" ] && break
+    sleep 2
+done
+echo "${summary:-Prometheus did not answer}"
+echo
+echo "Prometheus:   $prometheus"
+echo "Alertmanager: http://$(service_address monitoring_alertmanager):9093"
+echo "Grafana:      $grafana (a stand-in in the sandbox; user admin, password in $secrets)"
+echo "Inventory:    .sandbox/inventory.yml (try: .venv/bin/ansible -i .sandbox/inventory.yml managers -m swarmops.swarm.swarm_info)"
 echo "Remove the sandbox with: make sandbox-down"

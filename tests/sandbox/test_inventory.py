@@ -24,3 +24,20 @@ def test_inventory_has_both_groups_and_what_the_docker_connection_needs():
 def test_a_sandbox_without_workers_still_has_a_workers_group():
     inventory = yaml.safe_load(render_inventory(plan_nodes("swarmops", 1, 0, "172.30.0.0/24")))["all"]
     assert inventory["children"]["workers"] == {"hosts": {}}
+
+
+def test_a_monitoring_sandbox_sets_the_roles_images_and_the_modes_the_nodes_support():
+    images = {
+        "prometheus": "swarmops/prometheus:2.42.0",
+        "node-exporter": "swarmops/node-exporter:1.5.0",
+        "alertmanager": "swarmops/alertmanager:0.25.0",
+        "cadvisor": "swarmops/cadvisor-stand-in:1",
+        "grafana": "swarmops/grafana-stand-in:1",
+    }
+    variables = yaml.safe_load(render_inventory(plan_nodes("swarmops", 1, 1, "172.30.0.0/24"), images))["all"]["vars"]
+    assert variables["swarm_monitoring_prometheus_image"] == "swarmops/prometheus:2.42.0"
+    assert variables["swarm_monitoring_node_exporter_image"] == "swarmops/node-exporter:1.5.0"
+    assert variables["swarm_monitoring_grafana_image"] == "swarmops/grafana-stand-in:1"
+    assert (variables["swarm_monitoring_publish_mode"], variables["swarm_monitoring_endpoint_mode"]) == ("host", "dnsrr")
+    assert "/dev/disk" not in [mount["source"] for mount in variables["swarm_monitoring_cadvisor_mounts"]]
+    assert variables["ansible_connection"] == "community.docker.docker"
