@@ -155,6 +155,13 @@ class Sandbox:
         )
         return result.returncode, result.stdout.decode(errors="replace"), result.stderr.decode(errors="replace")
 
+    def load_monitoring_images(self):
+        """Builds (or finds cached) the monitoring stack's images and loads them into every node of a running
+        sandbox; returns {image name: tag} (sandbox.inventory.monitoring_vars turns it into the role's variables)."""
+        images = ensure_monitoring_images(self.client)
+        self._load_images(self.nodes, sorted(images.values()))
+        return images
+
     def stop_node(self, node, timeout=10):
         """Stops a node's container: its dockerd gets SIGTERM, then SIGKILL after timeout seconds.
 

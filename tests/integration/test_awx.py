@@ -4,11 +4,13 @@ playbooks run through ansible-runner (the engine AWX runs jobs with), with extra
 passes them, against the sandbox."""
 
 import json
+import secrets
 import shutil
 import subprocess
 
 import ansible_runner
 
+from sandbox.inventory import monitoring_vars
 from tests.integration.ansible_runner import REPO_ROOT, VENV_BIN, ansible_environment
 
 
@@ -40,7 +42,7 @@ def test_the_cluster_playbook_runs_as_an_awx_job(swarm_sandbox, tmp_path):
     swarm_sandbox.reset()
     inventory = tmp_path / 'inventory.yml'
     shutil.copy(swarm_sandbox.inventory, inventory)
-    extravars = {'swarm_managers_group': 'managers', 'swarm_workers_group': 'workers'}
+    extravars = {'swarm_cluster_managers_group': 'managers', 'swarm_cluster_workers_group': 'workers'}
 
     first, events, stats = run_job(tmp_path / 'job1', inventory, 'swarmops.swarm.cluster', extravars)
     assert (first.status, first.rc) == ('successful', 0), first.stdout.read()
@@ -60,3 +62,56 @@ def test_the_cluster_playbook_runs_as_an_awx_job(swarm_sandbox, tmp_path):
         for event_file in job.glob('artifacts/*/job_events/*.json'):
             job_output += event_file.read_text()
     assert not [token for token in tokens if token in job_output], 'a join token is in the job events or output'
+
+
+def _job_output(events, *jobs):
+    """Everything an AWX user can see of jobs: their events (as runner streamed them) and their artifacts."""
+    output = json.dumps(events)
+    for job in jobs:
+        for artifact in job.glob('artifacts/*/stdout'):
+            output += artifact.read_text()
+        for event_file in job.glob('artifacts/*/job_events/*.json'):
+            output += event_file.read_text()
+    return output
+
+
+def test_the_site_and_deploy_stack_playbooks_run_as_awx_jobs(swarm_sandbox, tmp_path):
+    swarm_sandbox.reset()
+    inventory = tmp_path / 'inventory.yml'
+    shutil.copy(swarm_sandbox.inventory, inventory)
+    # What a job template's extra vars and survey give: the groups, Grafana's password (a survey password field),
+    # and the images this machine can run (no registry here), with the modes the sandbox's nodes support.
+    password = 'awx-survey-' + secrets.token_hex(8)
+    site_vars = dict(monitoring_vars(swarm_sandbox.sandbox.load_monitoring_images()),
+                     swarm_cluster_managers_group='managers', swarm_cluster_workers_group='workers',
+                     swarm_monitoring_admin_password=password, site_firewall=False)
+
+    site, events, stats = run_job(tmp_path / 'site', inventory, 'swarmops.swarm.site', site_vars)
+    assert (site.status, site.rc) == ('successful', 0), site.stdout.read()
+    assert sum(stats['changed'].values()) > 0
+    assert any(event['event'] == 'runner_on_ok' and event['event_data'].get('resolved_action') ==
+               'swarmops.swarm.swarm_stack' for event in events)
+    monitoring = swarm_sandbox.sh('manager1', "docker service ls --filter label=com.docker.stack.namespace=monitoring "
+                                              "--format '{{.Name}}'").split()
+    assert 'monitoring_prometheus' in monitoring and 'monitoring_node-exporter' in monitoring
+    assert password not in _job_output(events, tmp_path / 'site'), "Grafana's password is in the job's output"
+
+    compose = tmp_path / 'shop.yml'
+    compose.write_text('services:\n'
+                       '  web:\n'
+                       '    image: swarmops/web:1\n'
+                       '    environment: {GREETING: "${GREETING}"}\n'
+                       '    deploy: {replicas: 2, endpoint_mode: dnsrr}\n')
+    stack_vars = {'deploy_stack_name': 'shop', 'deploy_stack_compose_files': str(compose),
+                  'deploy_stack_env': {'GREETING': 'hello'}}
+    deploy, events, stats = run_job(tmp_path / 'deploy1', inventory, 'swarmops.swarm.deploy_stack', stack_vars)
+    assert (deploy.status, deploy.rc) == ('successful', 0), deploy.stdout.read()
+    assert sum(stats['changed'].values()) == 1
+    replicas = swarm_sandbox.sh('manager1', "docker service ls --filter name=shop_web --format '{{.Replicas}}'")
+    assert replicas == '2/2'
+    environment = swarm_sandbox.sh('manager1', "docker service inspect shop_web "
+                                               "--format '{{json .Spec.TaskTemplate.ContainerSpec.Env}}'")
+    assert json.loads(environment) == ['GREETING=hello']
+
+    again, events, stats = run_job(tmp_path / 'deploy2', inventory, 'swarmops.swarm.deploy_stack', stack_vars)
+    assert again.status == 'successful' and sum(stats['changed'].values()) == 0
