@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# The README's test command (and CI's): prepare the machine, run the quick quality gates, then three streams at the
-# same time, each with a sandbox of its own:
+# The README's test command (and CI's): prepare the machine, run the quick quality gates, then four streams at the
+# same time, each with sandboxes of its own:
 #   gates        ansible-test sanity and units, the docs site (scripts/lint.sh deep): CPU-bound
-#   integration  the unit tests, the sandbox's own tests and the integration tests against a real 3-manager +
-#                2-worker sandbox, which the tests start and remove themselves (extra arguments go to this pytest)
+#   modules      the unit tests, the sandbox's own tests and the modules' integration tests against a real
+#                3-manager + 2-worker sandbox, which the tests start and remove themselves
+#   paths        the other integration tests (playbooks, Galaxy installs, AWX jobs, SDK versions) on another sandbox
 #   scenarios    every Molecule scenario (`molecule test`), then the unit tests and the cluster playbook again on
 #                the oldest ansible-core the collection claims
 # Most of the integration and scenario time is spent waiting for swarms to converge, so the streams overlap well even
 # on two CPUs. Each stream's output is printed when all have finished (logs in .sandbox/test-logs/).
+#
+#   scripts/test.sh                         everything, as CI runs it
+#   scripts/test.sh PYTEST_ARGUMENTS...     only `pytest PYTEST_ARGUMENTS` (e.g. one integration file), no streams
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
+
+if [ "$#" -gt 0 ]; then
+    scripts/bootstrap.sh
+    exec .venv/bin/python -m pytest -p no:cacheprovider "$@"
+fi
 
 scripts/bootstrap.sh --oldest
 # The quick gates first: they fail in a minute, before any sandbox is built.
@@ -34,9 +43,14 @@ stream() {
     ) &
 }
 
-integration() {
-    .venv/bin/python -m pytest -p no:cacheprovider --durations=15 tests/unit tests/sandbox tests/integration \
-        --ignore=tests/integration/test_molecule.py "$@"
+modules() {
+    SWARMOPS_IT_PREFIX=swarmops-it-modules .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
+        tests/unit tests/sandbox tests/integration/plugins
+}
+
+paths() {
+    SWARMOPS_IT_PREFIX=swarmops-it-paths .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
+        tests/integration --ignore=tests/integration/plugins --ignore=tests/integration/test_molecule.py
 }
 
 scenarios_then_oldest() {
@@ -46,20 +60,22 @@ scenarios_then_oldest() {
         -p no:cacheprovider tests/unit tests/integration/playbooks/test_cluster.py
 }
 
+streams=(gates modules paths scenarios)
 stream gates scripts/lint.sh deep
-stream integration integration "$@"
+stream modules modules
+stream paths paths
 stream scenarios scenarios_then_oldest
 wait
 
 failed=()
-for name in gates integration scenarios; do
+for name in "${streams[@]}"; do
     read -r status seconds <"$logs/$name.rc"
     echo "==== $name (exit $status, ${seconds} s)"
     cat "$logs/$name.log"
     [ "$status" = 0 ] || failed+=("$name")
 done
 echo "==== summary"
-for name in gates integration scenarios; do
+for name in "${streams[@]}"; do
     read -r status seconds <"$logs/$name.rc"
     echo "$name: exit $status after ${seconds} s"
 done
