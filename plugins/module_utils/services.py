@@ -55,7 +55,7 @@ _ENDED_STATES = ('complete', 'shutdown', 'failed', 'rejected', 'remove', 'orphan
 _SHOWN_FAILING_TASKS = 5
 _SHOWN_UNSTABLE_TASKS = 3
 # What the docker CLI waits, after the tasks run, to verify they are stable when the service sets no update monitor.
-DEFAULT_STABILITY_SECONDS = 5.0
+_DEFAULT_STABILITY_SECONDS = 5.0
 
 
 class ServiceReferences:
@@ -449,7 +449,7 @@ class Rollout:
         if self._stability is not None:
             return self._stability
         monitor = ((service['Spec'].get('UpdateConfig') or {}).get('Monitor') or 0) / 1e9
-        return monitor or DEFAULT_STABILITY_SECONDS
+        return monitor or _DEFAULT_STABILITY_SECONDS
 
     def _failed_states(self):
         if self._rolling_back:

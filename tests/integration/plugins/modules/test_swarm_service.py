@@ -138,6 +138,8 @@ def test_a_rolling_update_replaces_tasks_in_waves(swarm):
     assert all(wave[1] - wave[0] < 1.5 for wave in waves), created
     assert all(later[0] - earlier[1] >= 2.5 for earlier, later in zip(waves, waves[1:])), created
     assert result['waited_seconds'] >= 6
+    assert result['waited_for'] == ['service roll: 6/6 tasks running, none stopped within the 1s stability window'], \
+        'the window is the update monitor'
 
 
 def test_a_failing_health_check_rolls_back_and_fails_naming_the_tasks(swarm):
@@ -154,6 +156,17 @@ def test_a_failing_health_check_rolls_back_and_fails_naming_the_tasks(swarm):
     assert 'Healthcheck' not in container_spec(service), 'back on the previous spec'
     assert service['UpdateStatus']['State'] == 'rollback_completed'
     assert len(running(swarm, 'fragile')) == 2
+
+
+def test_a_crash_looping_service_is_not_converged_and_the_failure_names_its_exit_code(swarm):
+    # Each task runs for a second: long enough to be seen running, not to stay up for the stability window.
+    crashing = dict(name='crashing', image='swarmops/web:1', endpoint_mode='dnsrr',
+                    command=['sh', '-c', 'sleep 1; exit 3'], restart_policy=dict(condition='on-failure', delay='1s'),
+                    wait_timeout=15)
+    failed = run_module(swarm.inventory, MANAGER, MODULE, crashing, expect_failure=True)
+    assert failed['msg'].startswith('Timed out after 15s waiting for service crashing to converge; last seen: ')
+    assert 'crashing.1 (' in failed['msg'] and 'failed (task: non-zero exit (3)), exit code 3' in failed['msg']
+    run_module(swarm.inventory, MANAGER, MODULE, dict(name='crashing', state='absent', wait=False))
 
 
 def test_rollback_restores_the_previous_spec_once(swarm):
@@ -173,7 +186,8 @@ def test_scale(swarm):
 
 
 def test_a_global_service_runs_once_per_node_and_its_mode_changes_only_by_recreation(swarm):
-    agent = dict(name='agent', image='swarmops/web:1', mode='global', endpoint_mode='dnsrr')
+    # The stability window is not what this test is about: a short one keeps it quick.
+    agent = dict(name='agent', image='swarmops/web:1', mode='global', endpoint_mode='dnsrr', wait_stability='1s')
     result = run_module(swarm.inventory, MANAGER, MODULE, agent)
     assert result['service']['running_tasks'] == 5
     assert not run_module(swarm.inventory, MANAGER, MODULE, agent, check=True).changed
@@ -185,7 +199,7 @@ def test_a_global_service_runs_once_per_node_and_its_mode_changes_only_by_recrea
     assert inspect(swarm, 'agent')['Spec']['Mode'] == {'Global': {}}
 
     recreated = run_module(swarm.inventory, MANAGER, MODULE, dict(name='agent', mode='replicated', replicas=1,
-                                                                  recreate=True))
+                                                                  recreate=True, wait_stability='1s'))
     assert [action.split(':')[0] for action in recreated['actions']] == [
         'remove service agent to re-create it', 'create service agent (replicated, 1 replicas, image swarmops/web']
     assert inspect(swarm, 'agent')['Spec']['Mode'] == {'Replicated': {'Replicas': 1}}

@@ -40,6 +40,8 @@ def stack_swarm(swarm_sandbox):
 
 def deploy(stack, *files, **options):
     options.update(name=stack, compose=['%s/%s' % (STACKS, path) for path in files])
+    # The stability window is not what most tests here are about: a short one keeps the suite quick.
+    options.setdefault('wait_stability', '1s')
     return options
 
 
@@ -134,6 +136,20 @@ def test_absent_waits_until_the_stack_is_gone_so_it_can_be_deployed_again_at_onc
     again = run_module(stack_swarm.inventory, 'manager1', MODULE, deploy('lc', 'lifecycle/without-api.yml'))
     assert again.changed and services(stack_swarm, 'lc') == {'lc_edge': ('global', '3/3'),
                                                              'lc_web': ('replicated', '2/2')}
+
+
+# -- a crash-looping service ------------------------------------------------------------------------
+
+def test_a_crash_looping_service_fails_the_deploy_naming_its_exit_code(stack_swarm):
+    # The task runs for a second (it is seen running), then exits: it never stays up for the stability window.
+    crashing = dict(image='swarmops/web:1', command=['sh', '-c', 'sleep 1; exit 3'],
+                    deploy=dict(endpoint_mode='dnsrr', restart_policy=dict(condition='on-failure', delay='1s')))
+    failed = run_module(stack_swarm.inventory, 'manager1', MODULE, dict(
+        name='crash', compose=[dict(services=dict(app=crashing))], wait_timeout=15), expect_failure=True)
+    assert failed['msg'].startswith('Timed out after 15s waiting for the services of stack crash to converge; last '
+                                    'seen: crash_app: ')
+    assert 'crash_app.1 (' in failed['msg'] and 'failed (task: non-zero exit (3)), exit code 3' in failed['msg']
+    remove(stack_swarm, 'crash')
 
 
 # -- invalid input changes nothing ------------------------------------------------------------------
