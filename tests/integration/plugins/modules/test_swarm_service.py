@@ -162,9 +162,9 @@ def test_a_crash_looping_service_is_not_converged_and_the_failure_names_its_exit
     # Each task runs for a second: long enough to be seen running, not to stay up for the stability window.
     crashing = dict(name='crashing', image='swarmops/web:1', endpoint_mode='dnsrr',
                     command=['sh', '-c', 'sleep 1; exit 3'], restart_policy=dict(condition='on-failure', delay='1s'),
-                    wait_timeout=15)
+                    wait_timeout=10)
     failed = run_module(swarm.inventory, MANAGER, MODULE, crashing, expect_failure=True)
-    assert failed['msg'].startswith('Timed out after 15s waiting for service crashing to converge; last seen: ')
+    assert failed['msg'].startswith('Timed out after 10s waiting for service crashing to converge; last seen: ')
     assert 'crashing.1 (' in failed['msg'] and 'failed (task: non-zero exit (3)), exit code 3' in failed['msg']
     run_module(swarm.inventory, MANAGER, MODULE, dict(name='crashing', state='absent', wait=False))
 

@@ -145,8 +145,8 @@ def test_a_crash_looping_service_fails_the_deploy_naming_its_exit_code(stack_swa
     crashing = dict(image='swarmops/web:1', command=['sh', '-c', 'sleep 1; exit 3'],
                     deploy=dict(endpoint_mode='dnsrr', restart_policy=dict(condition='on-failure', delay='1s')))
     failed = run_module(stack_swarm.inventory, 'manager1', MODULE, dict(
-        name='crash', compose=[dict(services=dict(app=crashing))], wait_timeout=15), expect_failure=True)
-    assert failed['msg'].startswith('Timed out after 15s waiting for the services of stack crash to converge; last '
+        name='crash', compose=[dict(services=dict(app=crashing))], wait_timeout=10), expect_failure=True)
+    assert failed['msg'].startswith('Timed out after 10s waiting for the services of stack crash to converge; last '
                                     'seen: crash_app: ')
     assert 'crash_app.1 (' in failed['msg'] and 'failed (task: non-zero exit (3)), exit code 3' in failed['msg']
     remove(stack_swarm, 'crash')
