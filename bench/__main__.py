@@ -38,8 +38,10 @@ def main(argv=None):
         print(render_table(results["summary"], results["machine"], results["date"]))
         return 0
     machine = controller_facts()
-    log.info("load average at start: %s (above ~1.5 the machine is busy and timings are skewed)",
-             machine["load_average_at_start"])
+    log.info(
+        "load average at start: %s (above ~1.5 the machine is busy and timings are skewed)",
+        machine["load_average_at_start"],
+    )
     bench = Bench(prefix=args.prefix, nodes=args.nodes, rounds=args.rounds, keep=args.keep)
     if args.profile:
         return _profile(bench, machine, args)
@@ -96,8 +98,13 @@ def _profile(bench, machine, args):
     machine.update(bench.node_facts or {})
     machine["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
     output = args.output if args.output != DEFAULT_OUTPUT else DEFAULT_OUTPUT.with_name("profile.json")
-    output.write_text(json.dumps({"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                                  "machine": machine, "profile": results}, indent=2) + "\n")
+    output.write_text(
+        json.dumps(
+            {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine, "profile": results},
+            indent=2,
+        )
+        + "\n"
+    )
     print(render_profile(results))
     print(f"results: {output}")
     return 0
@@ -106,15 +113,25 @@ def _profile(bench, machine, args):
 def _parser():
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="rounds of every scenario (default: %(default)s)")
-    parser.add_argument("--nodes", type=int, default=3, help="nodes of the side-by-side scenarios (default: %(default)s)")
+    parser.add_argument(
+        "--nodes", type=int, default=3, help="nodes of the side-by-side scenarios (default: %(default)s)"
+    )
     parser.add_argument("--prefix", default="bench", help="sandbox prefix (default: %(default)s)")
-    parser.add_argument("--scenarios", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS),
-                        help="which scenarios to run (default: all)")
+    parser.add_argument(
+        "--scenarios",
+        nargs="+",
+        choices=list(SCENARIOS),
+        default=list(SCENARIOS),
+        help="which scenarios to run (default: all)",
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="results file (default: %(default)s)")
     parser.add_argument("--keep", action="store_true", help="leave the last sandbox up for inspection")
-    parser.add_argument("--profile", action="store_true",
-                        help="instead of the scenarios: where a no-op bootstrap run spends its time, module by module "
-                        "(writes results/profile.json)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead of the scenarios: where a no-op bootstrap run spends its time, module by module "
+        "(writes results/profile.json)",
+    )
     parser.add_argument("--report", metavar="RESULTS_JSON", help="only print the table of a results file")
     return parser
 

@@ -39,8 +39,12 @@ def node_facts(sandbox, node):
     python_line, versions_line = NodeShell(sandbox).run(node, _NODE_VERSIONS).splitlines()
     python = json.loads(python_line)
     engine, cli = versions_line.split()
-    return {"node_python": python["python"], "node_docker_sdk": python["docker_sdk"], "node_engine": engine,
-            "node_docker_cli": cli}
+    return {
+        "node_python": python["python"],
+        "node_docker_sdk": python["docker_sdk"],
+        "node_engine": engine,
+        "node_docker_cli": cli,
+    }
 
 
 def _community_docker_version():

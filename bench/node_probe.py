@@ -42,27 +42,36 @@ def _timed(calls, describe, function):
 
 if "requests" in sys.modules:
     session = sys.modules["requests"].Session
-    session.send = _timed(requests_made, lambda self, request, **_: f"{request.method} {request.path_url}",
-                          session.send)
+    session.send = _timed(
+        requests_made, lambda self, request, **_: f"{request.method} {request.path_url}", session.send
+    )
 basic = sys.modules["ansible.module_utils.basic"]
 basic.AnsibleModule.run_command = _timed(
-    commands_run, lambda self, args, **_: " ".join(args if isinstance(args, list) else [str(args)])[:80],
-    basic.AnsibleModule.run_command)
+    commands_run,
+    lambda self, args, **_: " ".join(args if isinstance(args, list) else [str(args)])[:80],
+    basic.AnsibleModule.run_command,
+)
 
 outcome = "exited"
 try:
     with open(args_path, "rb") as args_file:
-        _loader.run_module(json_params=args_file.read(), profile="legacy", module_fqn=module_fqn,
-                           modlib_path=None, extensions={})
+        _loader.run_module(
+            json_params=args_file.read(), profile="legacy", module_fqn=module_fqn, modlib_path=None, extensions={}
+        )
 except SystemExit as exit_:
     outcome = f"exit {exit_.code}"
 finished = time.perf_counter()
-sys.stderr.write(json.dumps({
-    "import_loader_seconds": round(loader_imported - started, 4),
-    "import_module_seconds": round(module_imported - loader_imported, 4),
-    "run_seconds": round(finished - module_imported, 4),
-    "in_process_seconds": round(finished - started, 4),
-    "requests": requests_made,
-    "commands": commands_run,
-    "outcome": outcome,
-}) + "\n")
+sys.stderr.write(
+    json.dumps(
+        {
+            "import_loader_seconds": round(loader_imported - started, 4),
+            "import_module_seconds": round(module_imported - loader_imported, 4),
+            "run_seconds": round(finished - module_imported, 4),
+            "in_process_seconds": round(finished - started, 4),
+            "requests": requests_made,
+            "commands": commands_run,
+            "outcome": outcome,
+        }
+    )
+    + "\n"
+)

@@ -66,8 +66,10 @@ def profile(bench, repetitions=7, playbook_runs=3):
             for contender in contenders:
                 Sandbox(name_prefix=_prefix(bench, contender)).down()
     return {
-        contender: [_row(task, TASK_MODULES[task][0][contender], pipelined[contender], probes[(contender, task)])
-                    for task in TASK_MODULES]
+        contender: [
+            _row(task, TASK_MODULES[task][0][contender], pipelined[contender], probes[(contender, task)])
+            for task in TASK_MODULES
+        ]
         for contender in contenders
     }
 

@@ -54,16 +54,18 @@ def summarise(samples):
         groups[(sample["scenario"], sample["contender"], sample.get("size"))].append(sample)
     medians = []
     for (scenario, contender, size), group in sorted(groups.items(), key=lambda item: _group_order(*item[0])):
-        medians.append({
-            "scenario": scenario,
-            "contender": contender,
-            "size": size,
-            "runs": len(group),
-            "median_seconds": _rounded(median([sample["seconds"] for sample in group])),
-            "median_wall_seconds": _rounded(median([sample["wall_seconds"] for sample in group])),
-            "changed": [sample.get("changed") for sample in group],
-            "load_1m": [sample.get("load_1m") for sample in group],
-        })
+        medians.append(
+            {
+                "scenario": scenario,
+                "contender": contender,
+                "size": size,
+                "runs": len(group),
+                "median_seconds": _rounded(median([sample["seconds"] for sample in group])),
+                "median_wall_seconds": _rounded(median([sample["wall_seconds"] for sample in group])),
+                "changed": [sample.get("changed") for sample in group],
+                "load_1m": [sample.get("load_1m") for sample in group],
+            }
+        )
     lookup = {(row["scenario"], row["contender"], row["size"]): row["median_seconds"] for row in medians}
     return {
         "medians": medians,
@@ -81,8 +83,14 @@ def _task_medians(groups):
         for contender in CONTENDERS:
             runs = [sample["tasks"] for sample in groups.get((scenario, contender, None), []) if sample.get("tasks")]
             for task in dict.fromkeys(task for tasks in runs for task in tasks):
-                rows.append({"scenario": scenario, "contender": contender, "task": task,
-                             "median_seconds": _rounded(median([tasks.get(task) for tasks in runs]))})
+                rows.append(
+                    {
+                        "scenario": scenario,
+                        "contender": contender,
+                        "task": task,
+                        "median_seconds": _rounded(median([tasks.get(task) for tasks in runs])),
+                    }
+                )
     return rows
 
 
@@ -101,8 +109,9 @@ def _pair_ratios(lookup):
         for contender, baseline in itertools.combinations(CONTENDERS, 2):
             value = ratio(lookup.get((scenario, contender, None)), lookup.get((scenario, baseline, None)))
             if value is not None:
-                ratios.append({"scenario": scenario, "contender": contender, "baseline": baseline,
-                               "ratio": round(value, 3)})
+                ratios.append(
+                    {"scenario": scenario, "contender": contender, "baseline": baseline, "ratio": round(value, 3)}
+                )
     return ratios
 
 
@@ -121,8 +130,11 @@ def _target_verdict(target, lookup):
 
 
 def _growth(lookup, scenario, contender, unit):
-    points = sorted((size, seconds) for (name, who, size), seconds in lookup.items()
-                    if name == scenario and who == contender and size is not None and seconds is not None)
+    points = sorted(
+        (size, seconds)
+        for (name, who, size), seconds in lookup.items()
+        if name == scenario and who == contender and size is not None and seconds is not None
+    )
     if len({size for size, _ in points}) < 2:
         return None
     sizes = [size for size, _ in points]
@@ -136,8 +148,10 @@ def _growth(lookup, scenario, contender, unit):
         "intercept_seconds": round(fit.intercept, 3),
         "seconds_per_unit": round(fit.slope, 4),
         "r_squared": round(fit.r_squared, 3),
-        "increments": [{"from": low, "to": high, "seconds_per_unit": round(per_unit, 4)}
-                       for low, high, per_unit in increments(sizes, seconds)],
+        "increments": [
+            {"from": low, "to": high, "seconds_per_unit": round(per_unit, 4)}
+            for low, high, per_unit in increments(sizes, seconds)
+        ],
         "at_most_linear": grows_at_most_linearly(sizes, seconds),
     }
 
@@ -195,7 +209,9 @@ def _side_by_side_table(summary):
         cells = [_seconds(rows.get((scenario, contender))) for contender in CONTENDERS]
         if not any(cell != "-" for cell in cells):
             continue
-        loads = [load for contender in CONTENDERS for load in (rows.get((scenario, contender)) or {}).get("load_1m", [])]
+        loads = [
+            load for contender in CONTENDERS for load in (rows.get((scenario, contender)) or {}).get("load_1m", [])
+        ]
         lines.append(
             f"| {DESCRIPTIONS[scenario]} | {' | '.join(cells)} | {_ratio(ratios.get((scenario, SWARMOPS, COMMUNITY)))}"
             f" | {_ratio(ratios.get((scenario, SWARMOPS, CLI)))} | {_load_range(loads)} |"
@@ -206,21 +222,29 @@ def _side_by_side_table(summary):
 def _target_line(target):
     verdict = {True: "met", False: "MISSED", None: "not measured"}[target["met"]]
     measured = "-" if target["ratio"] is None else f"{target['ratio']:.2f}x"
-    return (f"- {DESCRIPTIONS[target['scenario']].split(' (')[0]}: {target['contender']} at most "
-            f"{target['at_most']}x {target['baseline']}: {measured}, {verdict}")
+    return (
+        f"- {DESCRIPTIONS[target['scenario']].split(' (')[0]}: {target['contender']} at most "
+        f"{target['at_most']}x {target['baseline']}: {measured}, {verdict}"
+    )
 
 
 def _task_table(summary):
-    columns = [(scenario, contender) for scenario in (BOOTSTRAP, RERUN) for contender in CONTENDERS
-               if any(row["scenario"] == scenario and row["contender"] == contender
-                      for row in summary.get("task_medians", []))]
+    columns = [
+        (scenario, contender)
+        for scenario in (BOOTSTRAP, RERUN)
+        for contender in CONTENDERS
+        if any(row["scenario"] == scenario and row["contender"] == contender for row in summary.get("task_medians", []))
+    ]
     if not columns:
         return []
-    seconds = {(row["scenario"], row["contender"], row["task"]): row["median_seconds"]
-               for row in summary["task_medians"]}
+    seconds = {
+        (row["scenario"], row["contender"], row["task"]): row["median_seconds"] for row in summary["task_medians"]
+    }
     tasks = list(dict.fromkeys(row["task"] for row in summary["task_medians"]))
-    lines = ["| task (median s) | " + " | ".join(f"{scenario} {contender}" for scenario, contender in columns) + " |",
-             "| --- | " + " | ".join("---:" for _ in columns) + " |"]
+    lines = [
+        "| task (median s) | " + " | ".join(f"{scenario} {contender}" for scenario, contender in columns) + " |",
+        "| --- | " + " | ".join("---:" for _ in columns) + " |",
+    ]
     for task in tasks:
         cells = [seconds.get((scenario, contender, task)) for scenario, contender in columns]
         lines.append(f"| {task} | " + " | ".join("-" if cell is None else f"{cell:.2f}" for cell in cells) + " |")
@@ -235,18 +259,21 @@ def _floor_lines(summary):
         return []
     needed = 0.7 * floor
     verdict = "below 1: not reachable with the same tasks" if needed < 1 else "reachable in principle"
-    return [f"- Ansible's floor (the same tasks running ansible.builtin.ping): community.docker's re-run takes "
-            f"{floor:.2f}x the floor; 0.7x community.docker is {needed:.2f}x the floor ({verdict})"]
+    return [
+        f"- Ansible's floor (the same tasks running ansible.builtin.ping): community.docker's re-run takes "
+        f"{floor:.2f}x the floor; 0.7x community.docker is {needed:.2f}x the floor ({verdict})"
+    ]
 
 
 def _scale_tables(summary):
     lines = []
     curves = {(curve["scenario"], curve["contender"]): curve for curve in summary["growth"]}
-    stack_columns = ((STACK_DEPLOY, SWARMOPS, "swarm_stack first deploy"),
-                     (STACK_NOOP, SWARMOPS, "swarm_stack no-op"),
-                     (STACK_NOOP, CLI, "docker stack deploy no-op"))
-    cluster_columns = ((CLUSTER_BOOTSTRAP, SWARMOPS, "bootstrap playbook"),
-                       (CLUSTER_RERUN, SWARMOPS, "re-run"))
+    stack_columns = (
+        (STACK_DEPLOY, SWARMOPS, "swarm_stack first deploy"),
+        (STACK_NOOP, SWARMOPS, "swarm_stack no-op"),
+        (STACK_NOOP, CLI, "docker stack deploy no-op"),
+    )
+    cluster_columns = ((CLUSTER_BOOTSTRAP, SWARMOPS, "bootstrap playbook"), (CLUSTER_RERUN, SWARMOPS, "re-run"))
     for title, columns in (("stack services", stack_columns), ("cluster nodes", cluster_columns)):
         present = [column for column in columns if (column[0], column[1]) in curves]
         if not present:
@@ -259,9 +286,12 @@ def _scale_tables(summary):
             by_size = {point["size"]: point["median_seconds"] for point in curve["points"]}
             cells = [f"{by_size[size]:.2f}" if size in by_size else "-" for size in sizes]
             shape = "" if curve["at_most_linear"] else " (grows faster than linearly)"
-            lines.append(f"| {label} | " + " | ".join(cells)
-                         + f" | {curve['seconds_per_unit'] * 1000:.0f} ms/{curve['unit']}{shape}"
-                         + f" | {curve['intercept_seconds']:.2f} s |")
+            lines.append(
+                f"| {label} | "
+                + " | ".join(cells)
+                + f" | {curve['seconds_per_unit'] * 1000:.0f} ms/{curve['unit']}{shape}"
+                + f" | {curve['intercept_seconds']:.2f} s |"
+            )
         lines.append("")
     if GROWTH_TARGET in curves:
         verdict = "met" if curves[GROWTH_TARGET]["at_most_linear"] else "MISSED"

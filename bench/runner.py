@@ -72,7 +72,9 @@ def run_playbook(playbook, inventory, extra_vars=None, environment=None):
     command = [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(PLAYBOOK_DIR / playbook)]
     if extra_vars:
         command += ["--extra-vars", json.dumps(extra_vars)]
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ANSIBLE_CONFIG), ANSIBLE_NOCOLOR="1", PATH=f"{VENV_BIN}:{os.environ['PATH']}")
+    env = dict(
+        os.environ, ANSIBLE_CONFIG=str(ANSIBLE_CONFIG), ANSIBLE_NOCOLOR="1", PATH=f"{VENV_BIN}:{os.environ['PATH']}"
+    )
     env.update(environment or {})
     started = time.monotonic()
     completed = subprocess.run(

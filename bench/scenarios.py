@@ -35,8 +35,16 @@ PLAYBOOKS = {SWARMOPS: "swarmops", COMMUNITY: "community", FLOOR: "floor"}
 STACK_TASK = "Deploy the stack"
 CONVERGE_TIMEOUT_SECONDS = 600
 # The CLI contender deploys the app stack from its standard input; the Ansible ones pass it inline.
-_CLI_APP_STACK_DEPLOY = ["docker", "stack", "deploy", "--resolve-image", "never", "--compose-file", "-",
-                         workload.APP_STACK]
+_CLI_APP_STACK_DEPLOY = [
+    "docker",
+    "stack",
+    "deploy",
+    "--resolve-image",
+    "never",
+    "--compose-file",
+    "-",
+    workload.APP_STACK,
+]
 
 
 @dataclass(frozen=True)
@@ -92,8 +100,9 @@ class Bench:
                 self._bootstrap_once(bed, contender, round_number, BOOTSTRAP, RERUN, size=None)
             # Ansible's floor for the same tasks, once per round on the round's last swarm (ping changes nothing).
             load = _load()
-            wall, result = run_playbook(f"{PLAYBOOKS[FLOOR]}_bootstrap.yml", bed.sandbox.inventory_path,
-                                        workload.BOOTSTRAP_VARS)
+            wall, result = run_playbook(
+                f"{PLAYBOOKS[FLOOR]}_bootstrap.yml", bed.sandbox.inventory_path, workload.BOOTSTRAP_VARS
+            )
             self._record(RERUN, FLOOR, round_number, wall, wall, None, result.changed, load, result.task_seconds)
 
     def stack_noop_redeploy(self, services=50):
@@ -111,8 +120,9 @@ class Bench:
                     seconds = shell.timed(bed.first_manager, _cli_stack_deploy(services))
                     self._record(NOOP50, contender, round_number, seconds, seconds, load_1m=load)
                 else:
-                    self._stack_playbook(bed, contender, services, NOOP50, round_number, expect_change=False,
-                                         scale=False)
+                    self._stack_playbook(
+                        bed, contender, services, NOOP50, round_number, expect_change=False, scale=False
+                    )
 
     def stack_scale(self, sizes=(10, 50, 100)):
         """4a: swarm_stack's first deploy and no-op redeploy of stacks of each size (docker stack deploy's no-op
@@ -165,8 +175,9 @@ class Bench:
         self.wait_converged(bed)
         load = _load()
         wall, result = run_playbook(playbook, bed.sandbox.inventory_path, workload.BOOTSTRAP_VARS)
-        self._record(rerun_scenario, contender, round_number, wall, wall, size, result.changed, load,
-                     result.task_seconds)
+        self._record(
+            rerun_scenario, contender, round_number, wall, wall, size, result.changed, load, result.task_seconds
+        )
         self._expect_no_change(contender, rerun_scenario, result.changed)
 
     def _stack_playbook(self, bed, contender, services, scenario, round_number, expect_change, scale=True):
@@ -278,16 +289,27 @@ class Bench:
                 raise BenchError(f"{len(pending)} services not converged after {CONVERGE_TIMEOUT_SECONDS} s")
             time.sleep(1)
 
-    def _record(self, scenario, contender, round_number, seconds, wall, size=None, changed=None, load_1m=None,
-                tasks=None):
+    def _record(
+        self, scenario, contender, round_number, seconds, wall, size=None, changed=None, load_1m=None, tasks=None
+    ):
         tasks = {name: round(value, 3) for name, value in tasks.items()} if tasks else None
-        sample = Sample(scenario, contender, round_number, round(seconds, 3), round(wall, 3), size, changed,
-                        load_1m, tasks)
+        sample = Sample(
+            scenario, contender, round_number, round(seconds, 3), round(wall, 3), size, changed, load_1m, tasks
+        )
         self.samples.append(sample)
         shown = f" ({size})" if size else ""
         changed_text = "" if changed is None else f", changed={changed}"
-        log.info("round %d %s%s %s: %.2f s (wall %.2f s%s, load %.2f)", round_number, scenario, shown, contender,
-                 seconds, wall, changed_text, load_1m or 0)
+        log.info(
+            "round %d %s%s %s: %.2f s (wall %.2f s%s, load %.2f)",
+            round_number,
+            scenario,
+            shown,
+            contender,
+            seconds,
+            wall,
+            changed_text,
+            load_1m or 0,
+        )
 
 
 def _cli_stack_deploy(services):

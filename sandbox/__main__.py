@@ -112,7 +112,9 @@ def _print_statuses(statuses):
     print(f"{'NODE':<10} {'CONTAINER':<24} {'ADDRESS':<16} {'STATE':<10} SWARM")
     for status in statuses:
         node = status.node
-        print(f"{node.name:<10} {node.container:<24} {node.address:<16} {status.container_state:<10} {status.swarm_state}")
+        print(
+            f"{node.name:<10} {node.container:<24} {node.address:<16} {status.container_state:<10} {status.swarm_state}"
+        )
 
 
 if __name__ == "__main__":

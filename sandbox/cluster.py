@@ -179,7 +179,9 @@ class Sandbox:
         networks and volumes, in seconds and without recreating the node containers."""
         running = [self._node_of(container) for container in self._containers() if container.status == "running"]
         results = _parallel(lambda node: self.exec(node, RESET_SCRIPT), running)
-        failures = [f"{node.name}: {stderr.strip()}" for node, (rc, _stdout, stderr) in zip(running, results) if rc != 0]
+        failures = [
+            f"{node.name}: {stderr.strip()}" for node, (rc, _stdout, stderr) in zip(running, results) if rc != 0
+        ]
         if failures:
             raise SandboxError("resetting the swarm state failed on " + "; ".join(failures))
 
@@ -256,7 +258,9 @@ class Sandbox:
         # `docker save` of the CLI writes several images into one archive (the SDK saves one image at a time).
         archive = STATE_DIR / f"{self.prefix}-service-images.tar"
         archive.parent.mkdir(parents=True, exist_ok=True)
-        saved = subprocess.run(["docker", "save", "--output", str(archive), *tags], check=False, capture_output=True, text=True)
+        saved = subprocess.run(
+            ["docker", "save", "--output", str(archive), *tags], check=False, capture_output=True, text=True
+        )
         if saved.returncode != 0:
             raise SandboxError(f"docker save {' '.join(tags)} failed: {saved.stderr.strip()}")
         try:
@@ -276,7 +280,9 @@ class Sandbox:
             return NodeStatus(node, container.status, "-")
         try:
             rc, stdout, _stderr = self.exec(
-                node, ["docker", "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}"], timeout=10
+                node,
+                ["docker", "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}"],
+                timeout=10,
             )
         except subprocess.TimeoutExpired:
             # A manager's `docker info` hangs while its swarm elects a new leader.

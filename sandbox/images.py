@@ -70,8 +70,12 @@ MONITORING_REPOSITORY = "swarmops"
 # image name -> (Debian package, the files of the package the image keeps, entrypoint, empty directories it needs)
 MONITORING_PACKAGES = {
     "prometheus": ("prometheus", ("usr/bin/prometheus",), "/usr/bin/prometheus", ("prometheus", "etc/prometheus")),
-    "node-exporter": ("prometheus-node-exporter", ("usr/bin/prometheus-node-exporter",),
-                      "/usr/bin/prometheus-node-exporter", ()),
+    "node-exporter": (
+        "prometheus-node-exporter",
+        ("usr/bin/prometheus-node-exporter",),
+        "/usr/bin/prometheus-node-exporter",
+        (),
+    ),
     # Debian's Alertmanager reads its notification templates from files instead of embedding them.
     "alertmanager": (
         "prometheus-alertmanager",
@@ -201,7 +205,10 @@ def _ensure_web_images(client):
         log.info("building %s from %s", tag, busybox_deb.name)
         rootfs_tar = rootfs_tar or _busybox_rootfs_tar(busybox_deb)
         client.api.import_image_from_data(
-            rootfs_tar, repository=WEB_REPOSITORY, tag=version, changes=list(changes) + [f"LABEL {INPUTS_LABEL}={inputs}"]
+            rootfs_tar,
+            repository=WEB_REPOSITORY,
+            tag=version,
+            changes=list(changes) + [f"LABEL {INPUTS_LABEL}={inputs}"],
         )
     return tuple(tags)
 
@@ -249,7 +256,9 @@ def _ensure_packaged_image(client, name, package, kept, entrypoint, directories,
             files=_tree_members(extracted, list(kept) + libc_files) + _merged_usr_links(extracted),
         )
     client.api.import_image_from_data(
-        rootfs_tar, repository=tag.rpartition(":")[0], tag=tag.rpartition(":")[2],
+        rootfs_tar,
+        repository=tag.rpartition(":")[0],
+        tag=tag.rpartition(":")[2],
         changes=list(changes) + [f"LABEL {INPUTS_LABEL}={inputs}"],
     )
     return tag
@@ -269,8 +278,10 @@ def _ensure_stand_in_image(client, name, port, files, busybox):
         return tag
     log.info("building %s", tag)
     client.api.import_image_from_data(
-        _minimal_rootfs_tar(busybox.data, busybox.applets), repository=f"{MONITORING_REPOSITORY}/{name}",
-        tag=STAND_IN_VERSION, changes=list(changes) + [f"LABEL {INPUTS_LABEL}={inputs}"],
+        _minimal_rootfs_tar(busybox.data, busybox.applets),
+        repository=f"{MONITORING_REPOSITORY}/{name}",
+        tag=STAND_IN_VERSION,
+        changes=list(changes) + [f"LABEL {INPUTS_LABEL}={inputs}"],
     )
     return tag
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The quality gates collection users and Galaxy judge the collection by, run by `make test` (and `make lint`):
-#   scripts/lint.sh quick   ruff on the Python, yamllint on the YAML, ansible-lint (production profile) on roles and
-#                           playbooks, the changelog fragments: a minute, so they fail fast
+#   scripts/lint.sh quick   ruff (lint, and the layout of `ruff format`) on the Python, yamllint on the YAML,
+#                           ansible-lint (production profile) on roles and playbooks, the changelog fragments: a
+#                           minute, so they fail fast
 #   scripts/lint.sh deep    ansible-test sanity and units on the collection laid out as
 #                           ansible_collections/swarmops/swarm, and the docs site (scripts/docs.sh): minutes
 #   scripts/lint.sh         both
@@ -20,6 +21,7 @@ esac
 quick_gates() {
     echo "== ruff"
     "$bin/ruff" check --quiet .
+    "$bin/ruff" format --check --quiet . || { echo "lint: run .venv/bin/ruff format ." >&2; return 1; }
     echo "== yamllint"
     "$bin/yamllint" --strict .
     echo "== ansible-lint (production profile)"

@@ -23,8 +23,7 @@ SWARM_UNLOCK_ARGUMENT_SPEC = dict(
 def plan_swarm_unlock(client, params):
     local_node = read_local_node(client)
     plan = Plan(before=dict(local_node_state=local_node.state))
-    plan.report = lambda check_mode: dict(local_node_state=read_local_node(client).state,
-                                          node_id=local_node.node_id)
+    plan.report = lambda check_mode: dict(local_node_state=read_local_node(client).state, node_id=local_node.node_id)
     if local_node.state != 'locked':
         if local_node.state == 'inactive':
             plan.warn('This node is not in a swarm: there is nothing to unlock.')
@@ -38,8 +37,10 @@ def _unlock(client, unlock_key, timeout):
     try:
         client.swarm_unlock(unlock_key)
     except EngineError as error:
-        raise SwarmError('%s. The manager stays locked; check that the key is its current unlock key (it changes '
-                         'when the key is rotated).' % error)
+        raise SwarmError(
+            '%s. The manager stays locked; check that the key is its current unlock key (it changes '
+            'when the key is rotated).' % error
+        )
     wait_until(lambda: _unlocked(client), timeout, 'the manager to become active after unlocking')
 
 

@@ -31,12 +31,16 @@ SWARM_CA_ARGUMENT_SPEC = dict(
     rotate=dict(type='bool', default=False),
     signing_ca_cert=dict(type='str'),
     signing_ca_key=dict(type='str', no_log=True),
-    external_ca=dict(type='list', elements='dict', options=dict(
-        url=dict(type='str', required=True),
-        protocol=dict(type='str', default='cfssl', choices=['cfssl']),
-        options=dict(type='dict'),
-        ca_cert=dict(type='str'),
-    )),
+    external_ca=dict(
+        type='list',
+        elements='dict',
+        options=dict(
+            url=dict(type='str', required=True),
+            protocol=dict(type='str', default='cfssl', choices=['cfssl']),
+            options=dict(type='dict'),
+            ca_cert=dict(type='str'),
+        ),
+    ),
     node_cert_expiry=dict(type='raw'),
     wait=dict(type='bool', default=True),
     wait_timeout=dict(type='int', default=300),
@@ -63,28 +67,43 @@ def fingerprint(pem_text):
     if not certificates:
         return None
     digest = hashlib.sha256(certificates[0]).hexdigest().upper()
-    return ':'.join(digest[index:index + 2] for index in range(0, len(digest), 2))
+    return ':'.join(digest[index : index + 2] for index in range(0, len(digest), 2))
 
 
 def _external_cas_to_api(external_cas):
-    return [dict((key, value) for key, value in (
-        ('Protocol', external_ca['protocol']),
-        ('URL', external_ca['url']),
-        ('Options', external_ca.get('options')),
-        ('CACert', external_ca.get('ca_cert')),
-    ) if value) for external_ca in external_cas]
+    return [
+        dict(
+            (key, value)
+            for key, value in (
+                ('Protocol', external_ca['protocol']),
+                ('URL', external_ca['url']),
+                ('Options', external_ca.get('options')),
+                ('CACert', external_ca.get('ca_cert')),
+            )
+            if value
+        )
+        for external_ca in external_cas
+    ]
 
 
 def _external_cas_view(api_external_cas):
-    return [dict(url=external_ca.get('URL'), protocol=external_ca.get('Protocol'),
-                 options=external_ca.get('Options') or None,
-                 ca_cert_fingerprint=fingerprint(external_ca.get('CACert'))) for external_ca in api_external_cas or []]
+    return [
+        dict(
+            url=external_ca.get('URL'),
+            protocol=external_ca.get('Protocol'),
+            options=external_ca.get('Options') or None,
+            ca_cert_fingerprint=fingerprint(external_ca.get('CACert')),
+        )
+        for external_ca in api_external_cas or []
+    ]
 
 
 def _ca_view(live):
     ca_config = (live.get('Spec') or {}).get('CAConfig') or {}
-    view = dict(trust_root_fingerprint=fingerprint((live.get('TLSInfo') or {}).get('TrustRoot')),
-                external_ca=_external_cas_view(ca_config.get('ExternalCAs')))
+    view = dict(
+        trust_root_fingerprint=fingerprint((live.get('TLSInfo') or {}).get('TrustRoot')),
+        external_ca=_external_cas_view(ca_config.get('ExternalCAs')),
+    )
     view.update(options_view(CA_SPEC_OPTIONS, live.get('Spec') or {}))
     return view
 
@@ -97,8 +116,10 @@ def plan_swarm_ca(client, params):
     before = _ca_view(live)
     after = dict(before)
     after.update(options_view(CA_SPEC_OPTIONS, apply_to_spec(CA_SPEC_OPTIONS, desired, live_spec)))
-    changes = ['%s %r -> %r' % (name, before[name], after[name])
-               for name in differing_options(CA_SPEC_OPTIONS, desired, live_spec)]
+    changes = [
+        '%s %r -> %r' % (name, before[name], after[name])
+        for name in differing_options(CA_SPEC_OPTIONS, desired, live_spec)
+    ]
 
     ca_config_changes = {}
     if params.get('external_ca') is not None:
@@ -116,8 +137,7 @@ def plan_swarm_ca(client, params):
 
     plan = Plan(before=before, after=after)
     if changes:
-        plan.add('update the swarm CA: %s' % '; '.join(changes),
-                 lambda: _update_ca(client, desired, ca_config_changes))
+        plan.add('update the swarm CA: %s' % '; '.join(changes), lambda: _update_ca(client, desired, ca_config_changes))
     waits_for_rotation = bool(rotation) and params['wait']
     plan.report = lambda check_mode: _report(client, params, plan, waits_for_rotation and not check_mode)
     return plan
@@ -126,28 +146,38 @@ def plan_swarm_ca(client, params):
 def _rotation(params, live):
     """The CAConfig fields that start a root rotation, or None when the trust root is already as asked."""
     if params['rotate'] and params.get('signing_ca_cert'):
-        raise SwarmError('rotate: true makes the swarm generate a new root CA; it cannot be combined with '
-                         'signing_ca_cert, which rotates to the given one.')
+        raise SwarmError(
+            'rotate: true makes the swarm generate a new root CA; it cannot be combined with '
+            'signing_ca_cert, which rotates to the given one.'
+        )
     if params['rotate']:
         forced = ((live.get('Spec') or {}).get('CAConfig') or {}).get('ForceRotate') or 0
-        return dict(ca_config={'ForceRotate': forced + 1, 'SigningCACert': '', 'SigningCAKey': ''},
-                    new_fingerprint='(a new root generated by the swarm)',
-                    summary='rotate to a new root CA generated by the swarm')
+        return dict(
+            ca_config={'ForceRotate': forced + 1, 'SigningCACert': '', 'SigningCAKey': ''},
+            new_fingerprint='(a new root generated by the swarm)',
+            summary='rotate to a new root CA generated by the swarm',
+        )
     given_certificate = params.get('signing_ca_cert')
     if not given_certificate:
         return None
     if not certificates_der(given_certificate):
         raise SwarmError('signing_ca_cert must be a PEM certificate (-----BEGIN CERTIFICATE----- ...).')
     if not params.get('signing_ca_key') and not params.get('external_ca'):
-        raise SwarmError('signing_ca_cert needs signing_ca_key (the swarm signs with it) or external_ca (an '
-                         'external CA signs with it).')
+        raise SwarmError(
+            'signing_ca_cert needs signing_ca_key (the swarm signs with it) or external_ca (an '
+            'external CA signs with it).'
+        )
     current_root = (live.get('TLSInfo') or {}).get('TrustRoot')
-    if certificates_der(given_certificate)[:1] == certificates_der(current_root)[:1] \
-            and not live.get('RootRotationInProgress'):
+    if certificates_der(given_certificate)[:1] == certificates_der(current_root)[:1] and not live.get(
+        'RootRotationInProgress'
+    ):
         return None
     ca_config = {'SigningCACert': given_certificate, 'SigningCAKey': params.get('signing_ca_key') or ''}
-    return dict(ca_config=ca_config, new_fingerprint=fingerprint(given_certificate),
-                summary='rotate to the given root CA %s' % fingerprint(given_certificate))
+    return dict(
+        ca_config=ca_config,
+        new_fingerprint=fingerprint(given_certificate),
+        summary='rotate to the given root CA %s' % fingerprint(given_certificate),
+    )
 
 
 def _update_ca(client, desired, ca_config_changes):
@@ -156,25 +186,37 @@ def _update_ca(client, desired, ca_config_changes):
         spec = apply_to_spec(CA_SPEC_OPTIONS, desired, live.get('Spec') or {})
         spec.setdefault('CAConfig', {}).update(ca_config_changes)
         client.swarm_update(spec, live['Version']['Index'])
+
     client.retry_out_of_sequence(read_and_write)
 
 
 def _report(client, params, plan, wait_for_rotation):
     waited_seconds = 0
     if wait_for_rotation:
-        waited_seconds = wait_until(lambda: _rotation_progress(client), params['wait_timeout'],
-                                    'every node that is up to trust the new root CA and hold a certificate '
-                                    'issued by it', interval=1)[1]
+        waited_seconds = wait_until(
+            lambda: _rotation_progress(client),
+            params['wait_timeout'],
+            'every node that is up to trust the new root CA and hold a certificate issued by it',
+            interval=1,
+        )[1]
     live = client.swarm_inspect()
-    nodes = sorted((_node_trust(node, live.get('TLSInfo') or {}) for node in client.nodes()),
-                   key=lambda node: node['hostname'] or '')
-    result = dict(_ca_view(live), trust_root=(live.get('TLSInfo') or {}).get('TrustRoot'),
-                  root_rotation_in_progress=bool(live.get('RootRotationInProgress')), nodes=nodes,
-                  nodes_down=sorted(node['hostname'] for node in nodes if node['status'] != 'ready'),
-                  waited_seconds=waited_seconds)
+    nodes = sorted(
+        (_node_trust(node, live.get('TLSInfo') or {}) for node in client.nodes()),
+        key=lambda node: node['hostname'] or '',
+    )
+    result = dict(
+        _ca_view(live),
+        trust_root=(live.get('TLSInfo') or {}).get('TrustRoot'),
+        root_rotation_in_progress=bool(live.get('RootRotationInProgress')),
+        nodes=nodes,
+        nodes_down=sorted(node['hostname'] for node in nodes if node['status'] != 'ready'),
+        waited_seconds=waited_seconds,
+    )
     if wait_for_rotation and result['root_rotation_in_progress'] and result['nodes_down']:
-        plan.warn('The root rotation finishes when the nodes that are down come back (%s): until then the swarm '
-                  'trusts both the old and the new root.' % ', '.join(result['nodes_down']))
+        plan.warn(
+            'The root rotation finishes when the nodes that are down come back (%s): until then the swarm '
+            'trusts both the old and the new root.' % ', '.join(result['nodes_down'])
+        )
     return result
 
 
@@ -185,8 +227,10 @@ def _node_trust(node, desired_tls):
         hostname=(node.get('Description') or {}).get('Hostname'),
         status=(node.get('Status') or {}).get('State'),
         trusts_current_root=tls.get('TrustRoot') == desired_tls.get('TrustRoot'),
-        certificate_from_current_root=(tls.get('CertIssuerPublicKey') == desired_tls.get('CertIssuerPublicKey')
-                                       and tls.get('CertIssuerSubject') == desired_tls.get('CertIssuerSubject')),
+        certificate_from_current_root=(
+            tls.get('CertIssuerPublicKey') == desired_tls.get('CertIssuerPublicKey')
+            and tls.get('CertIssuerSubject') == desired_tls.get('CertIssuerSubject')
+        ),
     )
 
 
@@ -199,8 +243,11 @@ def _rotation_progress(client):
     live = client.swarm_inspect()
     nodes = [_node_trust(node, live.get('TLSInfo') or {}) for node in client.nodes()]
     nodes_up = [node for node in nodes if node['status'] == 'ready']
-    behind = sorted(node['hostname'] for node in nodes_up
-                    if not (node['trusts_current_root'] and node['certificate_from_current_root']))
+    behind = sorted(
+        node['hostname']
+        for node in nodes_up
+        if not (node['trusts_current_root'] and node['certificate_from_current_root'])
+    )
     nodes_down = [node for node in nodes if node['status'] != 'ready']
     done = not behind and (not live.get('RootRotationInProgress') or bool(nodes_down))
     status = '%d of %d nodes that are up converged' % (len(nodes_up) - len(behind), len(nodes_up))

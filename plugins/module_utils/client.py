@@ -43,18 +43,21 @@ _QUORUM_LOSS_SIGNS = ('does not have a leader', 'lost leader status', 'no electe
 QUORUM_RECOVERY_HINT = (
     'The swarm has lost quorum: too few managers are reachable to elect a leader. Bring the other managers back, or '
     'recover on a surviving manager with swarmops.swarm.swarm_init and force_new_cluster: true, which makes it the '
-    'only manager of the same swarm, keeping its services.')
+    'only manager of the same swarm, keeping its services.'
+)
 
 CONNECTION_ARGUMENT_SPEC = dict(
-    docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, aliases=['docker_url'],
-                     fallback=(env_fallback, ['DOCKER_HOST'])),
+    docker_host=dict(
+        type='str', default=DEFAULT_DOCKER_HOST, aliases=['docker_url'], fallback=(env_fallback, ['DOCKER_HOST'])
+    ),
     tls=dict(type='bool', default=False, fallback=(env_fallback, ['DOCKER_TLS'])),
     tls_verify=dict(type='bool', default=False, fallback=(env_fallback, ['DOCKER_TLS_VERIFY'])),
     ca_path=dict(type='path', aliases=['ca_cert', 'tls_ca_cert']),
     client_cert=dict(type='path', aliases=['tls_client_cert', 'cert_path']),
     client_key=dict(type='path', aliases=['tls_client_key', 'key_path'], no_log=False),
-    api_version=dict(type='str', default='auto', aliases=['docker_api_version'],
-                     fallback=(env_fallback, ['DOCKER_API_VERSION'])),
+    api_version=dict(
+        type='str', default='auto', aliases=['docker_api_version'], fallback=(env_fallback, ['DOCKER_API_VERSION'])
+    ),
     timeout=dict(type='int', default=60, fallback=(env_fallback, ['DOCKER_TIMEOUT'])),
 )
 
@@ -97,7 +100,7 @@ def _tls_config(params):
 def _base_url(docker_host, tls_enabled):
     # The docker CLI accepts tcp:// and decides on https by the TLS flags; the SDK needs the scheme spelled out.
     if tls_enabled and docker_host.startswith('tcp://'):
-        return 'https://' + docker_host[len('tcp://'):]
+        return 'https://' + docker_host[len('tcp://') :]
     return docker_host
 
 
@@ -116,7 +119,8 @@ class EngineClient:
         if docker is None:
             raise SwarmError(
                 'The Docker SDK for Python is required on the managed node (Debian/Ubuntu: apt install python3-docker; '
-                'elsewhere: pip install docker). Import failed: %s' % DOCKER_SDK_IMPORT_ERROR)
+                'elsewhere: pip install docker). Import failed: %s' % DOCKER_SDK_IMPORT_ERROR
+            )
         docker_host = params.get('docker_host') or os.environ.get('DOCKER_HOST') or DEFAULT_DOCKER_HOST
         try:
             tls_config = _tls_config(params)
@@ -132,8 +136,10 @@ class EngineClient:
             raise EngineError('Could not reach the Docker engine at %s: %s' % (docker_host, error))
         client = cls(api, docker_host)
         if version_tuple(api.api_version) < version_tuple(MINIMUM_API_VERSION):
-            raise EngineError('The Docker engine at %s speaks API %s; swarmops.swarm needs API %s or newer.'
-                              % (docker_host, api.api_version, MINIMUM_API_VERSION))
+            raise EngineError(
+                'The Docker engine at %s speaks API %s; swarmops.swarm needs API %s or newer.'
+                % (docker_host, api.api_version, MINIMUM_API_VERSION)
+            )
         return client
 
     # -- transport -------------------------------------------------------------------------
@@ -161,12 +167,17 @@ class EngineClient:
             message = 'Could not %s: the Docker engine at %s answered: %s' % (action, self.docker_host, explanation)
             failure = EngineError(message, status_code=error.status_code, explanation=explanation)
             if failure.quorum_lost:
-                failure = EngineError('%s %s' % (message, QUORUM_RECOVERY_HINT), status_code=error.status_code,
-                                      explanation=explanation, quorum_lost=True)
+                failure = EngineError(
+                    '%s %s' % (message, QUORUM_RECOVERY_HINT),
+                    status_code=error.status_code,
+                    explanation=explanation,
+                    quorum_lost=True,
+                )
             raise failure
         except RequestException as error:
-            raise EngineError('Could not %s: the Docker engine at %s did not answer: %s'
-                              % (action, self.docker_host, error))
+            raise EngineError(
+                'Could not %s: the Docker engine at %s did not answer: %s' % (action, self.docker_host, error)
+            )
         if response.status_code == 204 or not response.content:
             return None
         if 'json' in response.headers.get('Content-Type', ''):
@@ -199,14 +210,20 @@ class EngineClient:
         return self.request('initialise a swarm', 'POST', '/swarm/init', body=init_request)
 
     def swarm_join(self, join_request, timeout=None):
-        return self.request('join the swarm at %s' % ', '.join(join_request['RemoteAddrs']), 'POST', '/swarm/join',
-                            body=join_request, timeout=timeout)
+        return self.request(
+            'join the swarm at %s' % ', '.join(join_request['RemoteAddrs']),
+            'POST',
+            '/swarm/join',
+            body=join_request,
+            timeout=timeout,
+        )
 
     def swarm_leave(self, force):
         return self.request('leave the swarm', 'POST', '/swarm/leave', params={'force': _flag(force)})
 
-    def swarm_update(self, spec, version, rotate_worker_token=False, rotate_manager_token=False,
-                     rotate_unlock_key=False):
+    def swarm_update(
+        self, spec, version, rotate_worker_token=False, rotate_manager_token=False, rotate_unlock_key=False
+    ):
         params = {
             'version': version,
             'rotateWorkerToken': _flag(rotate_worker_token),
@@ -230,12 +247,12 @@ class EngineClient:
         return self.request('inspect node %s' % node_id, 'GET', '/nodes/%s' % node_id)
 
     def node_update(self, node_id, version, spec):
-        return self.request('update node %s' % node_id, 'POST', '/nodes/%s/update' % node_id,
-                            params={'version': version}, body=spec)
+        return self.request(
+            'update node %s' % node_id, 'POST', '/nodes/%s/update' % node_id, params={'version': version}, body=spec
+        )
 
     def node_remove(self, node_id, force=False):
-        return self.request('remove node %s' % node_id, 'DELETE', '/nodes/%s' % node_id,
-                            params={'force': _flag(force)})
+        return self.request('remove node %s' % node_id, 'DELETE', '/nodes/%s' % node_id, params={'force': _flag(force)})
 
     # -- services and tasks, and the networks, configs and secrets services refer to ------------
 
@@ -250,16 +267,26 @@ class EngineClient:
         return self.request('inspect service %s' % service_id, 'GET', '/services/%s' % service_id)
 
     def service_create(self, spec, with_registry_auth=False):
-        return self.request('create service %s' % spec.get('Name'), 'POST', '/services/create', body=spec,
-                            headers=self._registry_auth_header(spec, with_registry_auth))
+        return self.request(
+            'create service %s' % spec.get('Name'),
+            'POST',
+            '/services/create',
+            body=spec,
+            headers=self._registry_auth_header(spec, with_registry_auth),
+        )
 
     def service_update(self, service_id, version, spec, rollback=None, with_registry_auth=False):
         params = {'version': version}
         if rollback:
             params['rollback'] = rollback
-        return self.request('update service %s' % spec.get('Name', service_id), 'POST',
-                            '/services/%s/update' % service_id, params=params, body=spec,
-                            headers=self._registry_auth_header(spec, with_registry_auth))
+        return self.request(
+            'update service %s' % spec.get('Name', service_id),
+            'POST',
+            '/services/%s/update' % service_id,
+            params=params,
+            body=spec,
+            headers=self._registry_auth_header(spec, with_registry_auth),
+        )
 
     def service_remove(self, service_id):
         return self.request('remove service %s' % service_id, 'DELETE', '/services/%s' % service_id)
@@ -298,8 +325,13 @@ class EngineClient:
         return self.request('create config %s' % spec['Name'], 'POST', '/configs/create', body=spec)
 
     def config_update(self, config_id, version, spec):
-        return self.request('update config %s' % spec['Name'], 'POST', '/configs/%s/update' % config_id,
-                            params={'version': version}, body=spec)
+        return self.request(
+            'update config %s' % spec['Name'],
+            'POST',
+            '/configs/%s/update' % config_id,
+            params={'version': version},
+            body=spec,
+        )
 
     def config_remove(self, config_id, name=None):
         return self.request('remove config %s' % (name or config_id), 'DELETE', '/configs/%s' % config_id)
@@ -308,8 +340,13 @@ class EngineClient:
         return self.request('create secret %s' % spec['Name'], 'POST', '/secrets/create', body=spec)
 
     def secret_update(self, secret_id, version, spec):
-        return self.request('update secret %s' % spec['Name'], 'POST', '/secrets/%s/update' % secret_id,
-                            params={'version': version}, body=spec)
+        return self.request(
+            'update secret %s' % spec['Name'],
+            'POST',
+            '/secrets/%s/update' % secret_id,
+            params={'version': version},
+            body=spec,
+        )
 
     def secret_remove(self, secret_id, name=None):
         return self.request('remove secret %s' % (name or secret_id), 'DELETE', '/secrets/%s' % secret_id)
@@ -317,9 +354,12 @@ class EngineClient:
     def distribution_inspect(self, image, with_registry_auth=False):
         """The image's digest and platforms as its registry reports them (the engine asks the registry)."""
         spec = {'TaskTemplate': {'ContainerSpec': {'Image': image}}}
-        return self.request('read the digest of image %s from its registry' % image, 'GET',
-                            '/distribution/%s/json' % image, headers=self._registry_auth_header(spec,
-                                                                                                with_registry_auth))
+        return self.request(
+            'read the digest of image %s from its registry' % image,
+            'GET',
+            '/distribution/%s/json' % image,
+            headers=self._registry_auth_header(spec, with_registry_auth),
+        )
 
 
 def _flag(value):
@@ -330,8 +370,11 @@ def _filters(filters):
     """The API's filter parameter: a JSON mapping of filter name to a list of values."""
     if not filters:
         return {}
-    return {'filters': json.dumps(dict((name, values if isinstance(values, list) else [values])
-                                       for name, values in filters.items()))}
+    return {
+        'filters': json.dumps(
+            dict((name, values if isinstance(values, list) else [values]) for name, values in filters.items())
+        )
+    }
 
 
 def _explanation(api_error):

@@ -103,12 +103,16 @@ def plan_swarm_init(client, params):
     if params['state'] == 'absent':
         return _plan_teardown(client, params, local_node)
     if local_node.state == 'locked':
-        raise SwarmError('This node is a locked manager (autolock is on and its engine restarted): unlock it with '
-                         'its unlock key before managing the swarm.')
+        raise SwarmError(
+            'This node is a locked manager (autolock is on and its engine restarted): unlock it with '
+            'its unlock key before managing the swarm.'
+        )
     if local_node.state == 'active' and not local_node.is_manager:
-        raise SwarmError('This node is a worker of %s: swarmops.swarm.swarm_init manages a swarm from one of its '
-                         'managers. Run it on a manager, or use swarmops.swarm.swarm_join to change this node\'s '
-                         'membership.' % local_node.describe_membership())
+        raise SwarmError(
+            'This node is a worker of %s: swarmops.swarm.swarm_init manages a swarm from one of its '
+            'managers. Run it on a manager, or use swarmops.swarm.swarm_join to change this node\'s '
+            'membership.' % local_node.describe_membership()
+        )
     if local_node.state == 'active':
         return _plan_settings_update(client, params, local_node)
     return _plan_new_swarm(client, params, local_node)
@@ -130,8 +134,14 @@ def _init_request(params, spec, force_new_cluster=False):
     return dict((key, value) for key, value in request.items() if value is not None)
 
 
-_INIT_ONLY_OPTIONS = ('advertise_addr', 'listen_addr', 'data_path_addr', 'data_path_port', 'default_addr_pool',
-                      'subnet_size')
+_INIT_ONLY_OPTIONS = (
+    'advertise_addr',
+    'listen_addr',
+    'data_path_addr',
+    'data_path_port',
+    'default_addr_pool',
+    'subnet_size',
+)
 
 
 def _init_view(params):
@@ -143,12 +153,15 @@ def _plan_new_swarm(client, params, local_node):
     spec = apply_to_spec(SWARM_SPEC_OPTIONS, desired, {})
     after = dict(state='present')
     after.update(_init_view(params))
-    after.update(dict((name, value) for name, value in options_view(SWARM_SPEC_OPTIONS, spec).items()
-                      if value is not None))
+    after.update(
+        dict((name, value) for name, value in options_view(SWARM_SPEC_OPTIONS, spec).items() if value is not None)
+    )
     plan = Plan(before=dict(state='absent', local_node_state=local_node.state), after=after)
     if local_node.state in ('pending', 'error'):
-        plan.add('leave the unfinished swarm membership (local node state %s)' % local_node.state,
-                 lambda: client.swarm_leave(force=True))
+        plan.add(
+            'leave the unfinished swarm membership (local node state %s)' % local_node.state,
+            lambda: client.swarm_leave(force=True),
+        )
     plan.add('initialise a new swarm on this node', lambda: client.swarm_init(_init_request(params, spec)))
     plan.report = lambda check_mode: _report(client, swarm_may_not_exist=check_mode)
     return plan
@@ -176,18 +189,21 @@ def _plan_settings_update(client, params, local_node):
     if params['force_new_cluster']:
         _warn_force_new_cluster_not_needed(client, plan, local_node)
 
-    rotations = dict((name, params[name]) for name in ('rotate_worker_token', 'rotate_manager_token',
-                                                       'rotate_unlock_key') if params[name])
+    rotations = dict(
+        (name, params[name])
+        for name in ('rotate_worker_token', 'rotate_manager_token', 'rotate_unlock_key')
+        if params[name]
+    )
     if params['rotate_unlock_key'] and not _autolock_after(live_spec, desired):
         raise SwarmError('rotate_unlock_key needs autolock_managers: true; this swarm does not lock its managers.')
     if differing or rotations:
         what = ['%s %r -> %r' % (name, before.get(name), after.get(name)) for name in differing]
         what += [name.replace('_', ' ') for name in rotations]
-        plan.add('update the swarm: %s' % '; '.join(what),
-                 lambda: _update_swarm(client, desired, rotations))
+        plan.add('update the swarm: %s' % '; '.join(what), lambda: _update_swarm(client, desired, rotations))
     # Unless a step ran, the node and the swarm read above are what the result reports: no second read.
-    plan.report = lambda check_mode: (_report(client) if plan.changed and not check_mode
-                                      else _report_of_swarm(client, local_node, live))
+    plan.report = lambda check_mode: (
+        _report(client) if plan.changed and not check_mode else _report_of_swarm(client, local_node, live)
+    )
     return plan
 
 
@@ -202,6 +218,7 @@ def _update_swarm(client, desired, rotations):
         live = client.swarm_inspect()
         spec = apply_to_spec(SWARM_SPEC_OPTIONS, desired, live.get('Spec') or {})
         client.swarm_update(spec, live['Version']['Index'], **rotations)
+
     client.retry_out_of_sequence(read_and_write)
 
 
@@ -220,17 +237,24 @@ def _init_only_drift(params, live, local_node):
     for name, live_value in sorted(live_values.items()):
         wanted = params.get(name)
         if wanted is not None and normalise(wanted) != normalise(live_value):
-            warnings.append('%s is only applied when a swarm is created: the live swarm has %r, the task asks for '
-                            '%r. Nothing was changed; re-create the swarm to change it.' % (name, live_value, wanted))
+            warnings.append(
+                '%s is only applied when a swarm is created: the live swarm has %r, the task asks for '
+                '%r. Nothing was changed; re-create the swarm to change it.' % (name, live_value, wanted)
+            )
     return warnings
 
 
 def _warn_force_new_cluster_not_needed(client, plan, local_node):
-    reachable_managers = [node for node in client.nodes() if node.get('ID') != local_node.node_id
-                          and (node.get('ManagerStatus') or {}).get('Reachability') == 'reachable']
+    reachable_managers = [
+        node
+        for node in client.nodes()
+        if node.get('ID') != local_node.node_id and (node.get('ManagerStatus') or {}).get('Reachability') == 'reachable'
+    ]
     if reachable_managers:
-        plan.warn('force_new_cluster was not applied: the swarm has quorum (%d other reachable managers). It is only '
-                  'used to recover a swarm that lost quorum.' % len(reachable_managers))
+        plan.warn(
+            'force_new_cluster was not applied: the swarm has quorum (%d other reachable managers). It is only '
+            'used to recover a swarm that lost quorum.' % len(reachable_managers)
+        )
 
 
 def _plan_force_new_cluster(client, params, local_node):
@@ -242,34 +266,51 @@ def _plan_force_new_cluster(client, params, local_node):
         request_params['advertise_addr'] = local_node.node_addr
     desired = desired_api_values(SWARM_SPEC_OPTIONS, params)
     spec = apply_to_spec(SWARM_SPEC_OPTIONS, desired, {}) or None
-    plan.add('force a new cluster from this manager: it becomes the only manager, the swarm keeps its services',
-             lambda: client.swarm_init(_init_request(request_params, spec, force_new_cluster=True)))
+    plan.add(
+        'force a new cluster from this manager: it becomes the only manager, the swarm keeps its services',
+        lambda: client.swarm_init(_init_request(request_params, spec, force_new_cluster=True)),
+    )
     plan.report = lambda check_mode: _report(client, swarm_may_not_exist=check_mode)
     return plan
 
 
 def _plan_teardown(client, params, local_node):
-    plan = Plan(before=dict(state='present' if local_node.state != 'inactive' else 'absent',
-                            local_node_state=local_node.state),
-                after=dict(state='absent', local_node_state='inactive'))
+    plan = Plan(
+        before=dict(state='present' if local_node.state != 'inactive' else 'absent', local_node_state=local_node.state),
+        after=dict(state='absent', local_node_state='inactive'),
+    )
     if local_node.state == 'inactive':
         plan.report = lambda check_mode: {}
         return plan
     if local_node.state == 'active' and not local_node.is_manager:
-        raise SwarmError('This node is a worker of %s; swarm_init state=absent tears a swarm down from its last '
-                         'manager. To take this node out, use swarmops.swarm.swarm_join with state: absent.'
-                         % local_node.describe_membership())
+        raise SwarmError(
+            'This node is a worker of %s; swarm_init state=absent tears a swarm down from its last '
+            'manager. To take this node out, use swarmops.swarm.swarm_join with state: absent.'
+            % local_node.describe_membership()
+        )
     if local_node.state == 'active' and not params['force']:
-        reachable = [node for node in client.nodes() if node.get('ID') != local_node.node_id
-                     and (node.get('ManagerStatus') or {}).get('Reachability') == 'reachable']
+        reachable = [
+            node
+            for node in client.nodes()
+            if node.get('ID') != local_node.node_id
+            and (node.get('ManagerStatus') or {}).get('Reachability') == 'reachable'
+        ]
         if reachable:
-            names = ', '.join(sorted('%s (%s)' % (node.get('Description', {}).get('Hostname', node['ID']),
-                                                  node['ManagerStatus'].get('Addr', '?')) for node in reachable))
-            raise SwarmError('Refusing to tear down the swarm from this manager while other managers are reachable: '
-                             '%s. Take them out first (swarm_node role: worker, or swarm_join state: absent), or set '
-                             'force: true to leave anyway.' % names)
-    plan.add('leave the swarm with force (local node state %s)' % local_node.state,
-             lambda: client.swarm_leave(force=True))
+            names = ', '.join(
+                sorted(
+                    '%s (%s)'
+                    % (node.get('Description', {}).get('Hostname', node['ID']), node['ManagerStatus'].get('Addr', '?'))
+                    for node in reachable
+                )
+            )
+            raise SwarmError(
+                'Refusing to tear down the swarm from this manager while other managers are reachable: '
+                '%s. Take them out first (swarm_node role: worker, or swarm_join state: absent), or set '
+                'force: true to leave anyway.' % names
+            )
+    plan.add(
+        'leave the swarm with force (local node state %s)' % local_node.state, lambda: client.swarm_leave(force=True)
+    )
     plan.report = lambda check_mode: {}
     return plan
 

@@ -52,6 +52,7 @@ class ComposeProject:
 # A small schema language: a type name, a _Keys mapping (extension keys "x-" allowed where the format allows
 # them), a _MapOf (any key), a _ListOf, or a _OneOf of alternatives.
 
+
 class _Keys:
     def __init__(self, keys, extensions=False, required=()):
         self.keys = keys
@@ -79,114 +80,210 @@ _STRING_OR_LIST = _OneOf('string', _STRING_LIST)
 # Mapping values may be strings, numbers or null; a YAML boolean (yes, true, on) is refused as the docker CLI does.
 _LIST_OR_DICT = _OneOf(_MapOf(_OneOf('string', 'number', 'null')), _STRING_LIST)
 _STRING_MAP = _MapOf(_OneOf('string', 'number'))
-_ROLLOUT = _Keys(dict(parallelism='integer', delay='duration', failure_action='string', monitor='duration',
-                      max_failure_ratio='number', order='string'))
-_FILE_REFERENCE = _OneOf('string', _Keys(dict(source='string', target='string', uid='string', gid='string',
-                                              mode='number')))
+_ROLLOUT = _Keys(
+    dict(
+        parallelism='integer',
+        delay='duration',
+        failure_action='string',
+        monitor='duration',
+        max_failure_ratio='number',
+        order='string',
+    )
+)
+_FILE_REFERENCE = _OneOf(
+    'string', _Keys(dict(source='string', target='string', uid='string', gid='string', mode='number'))
+)
 _EXTERNAL = _OneOf('boolean', _Keys(dict(name='string')))
 
-_DEPLOY = _Keys(dict(
-    mode='string',
-    replicas='integer',
-    endpoint_mode='string',
-    labels=_LIST_OR_DICT,
-    placement=_Keys(dict(constraints=_STRING_LIST, preferences=_ListOf(_Keys(dict(spread='string'))),
-                         max_replicas_per_node='integer')),
-    resources=_Keys(dict(
-        limits=_Keys(dict(cpus=_OneOf('string', 'number'), memory=_OneOf('string', 'integer'), pids='integer')),
-        reservations=_Keys(dict(
-            cpus=_OneOf('string', 'number'), memory=_OneOf('string', 'integer'),
-            generic_resources=_ListOf(_Keys(dict(discrete_resource_spec=_Keys(dict(kind='string',
-                                                                                   value='number'))))))))),
-    restart_policy=_Keys(dict(condition='string', delay='duration', max_attempts='integer', window='duration')),
-    update_config=_ROLLOUT,
-    rollback_config=_ROLLOUT,
-))
+_DEPLOY = _Keys(
+    dict(
+        mode='string',
+        replicas='integer',
+        endpoint_mode='string',
+        labels=_LIST_OR_DICT,
+        placement=_Keys(
+            dict(
+                constraints=_STRING_LIST,
+                preferences=_ListOf(_Keys(dict(spread='string'))),
+                max_replicas_per_node='integer',
+            )
+        ),
+        resources=_Keys(
+            dict(
+                limits=_Keys(dict(cpus=_OneOf('string', 'number'), memory=_OneOf('string', 'integer'), pids='integer')),
+                reservations=_Keys(
+                    dict(
+                        cpus=_OneOf('string', 'number'),
+                        memory=_OneOf('string', 'integer'),
+                        generic_resources=_ListOf(
+                            _Keys(dict(discrete_resource_spec=_Keys(dict(kind='string', value='number'))))
+                        ),
+                    )
+                ),
+            )
+        ),
+        restart_policy=_Keys(dict(condition='string', delay='duration', max_attempts='integer', window='duration')),
+        update_config=_ROLLOUT,
+        rollback_config=_ROLLOUT,
+    )
+)
 
-_SERVICE = _Keys(dict(
-    # translated into the service spec
-    image='string',
-    command=_OneOf('null', 'string', _STRING_LIST),
-    entrypoint=_OneOf('null', 'string', _STRING_LIST),
-    environment=_LIST_OR_DICT,
-    env_file=_STRING_OR_LIST,
-    labels=_LIST_OR_DICT,
-    hostname='string',
-    user='string',
-    working_dir='string',
-    stop_signal='string',
-    stop_grace_period='duration',
-    tty='boolean',
-    stdin_open='boolean',
-    read_only='boolean',
-    init='boolean',
-    isolation='string',
-    oom_score_adj='integer',
-    dns=_STRING_OR_LIST,
-    dns_search=_STRING_OR_LIST,
-    extra_hosts=_LIST_OR_DICT,
-    sysctls=_LIST_OR_DICT,
-    ulimits=_MapOf(_OneOf('integer', _Keys(dict(soft='integer', hard='integer'), required=('soft', 'hard')))),
-    cap_add=_STRING_LIST,
-    cap_drop=_STRING_LIST,
-    ports=_ListOf(_OneOf('number', 'string', _Keys(dict(mode='string', target='integer', published='integer',
-                                                        protocol='string')))),
-    networks=_OneOf(_STRING_LIST, _MapOf(_OneOf('null', _Keys(dict(
-        aliases=_STRING_LIST, driver_opts=_STRING_MAP, ipv4_address='string', ipv6_address='string'))))),
-    volumes=_ListOf(_OneOf('string', _Keys(dict(
-        type='string', source='string', target='string', read_only='boolean', consistency='string',
-        bind=_Keys(dict(propagation='string')), volume=_Keys(dict(nocopy='boolean', subpath='string')),
-        tmpfs=_Keys(dict(size=_OneOf('integer', 'string')))), required=('type',)))),
-    configs=_ListOf(_FILE_REFERENCE),
-    secrets=_ListOf(_FILE_REFERENCE),
-    healthcheck=_Keys(dict(test=_STRING_OR_LIST, interval='duration', timeout='duration', retries='number',
-                           start_period='duration', start_interval='duration', disable='boolean')),
-    logging=_Keys(dict(driver='string', options=_MapOf(_OneOf('string', 'number', 'null')))),
-    credential_spec=_Keys(dict(config='string', file='string', registry='string')),
-    deploy=_DEPLOY,
-    restart='string',
-    # accepted by the format, ignored by Swarm (see _IGNORED_SERVICE_KEYS)
-    build=_OneOf('string', _MapOf('any')),
-    cgroup_parent='string',
-    cgroupns_mode='string',
-    container_name='string',
-    depends_on=_OneOf(_STRING_LIST, _MapOf('any')),
-    devices=_STRING_LIST,
-    domainname='string',
-    expose=_ListOf(_OneOf('string', 'number')),
-    external_links=_STRING_LIST,
-    ipc='string',
-    links=_STRING_LIST,
-    mac_address='string',
-    network_mode='string',
-    pid=_OneOf('string', 'null'),
-    privileged='boolean',
-    security_opt=_STRING_LIST,
-    shm_size=_OneOf('number', 'string'),
-    tmpfs=_STRING_OR_LIST,
-    userns_mode='string',
-), extensions=True)
+_SERVICE = _Keys(
+    dict(
+        # translated into the service spec
+        image='string',
+        command=_OneOf('null', 'string', _STRING_LIST),
+        entrypoint=_OneOf('null', 'string', _STRING_LIST),
+        environment=_LIST_OR_DICT,
+        env_file=_STRING_OR_LIST,
+        labels=_LIST_OR_DICT,
+        hostname='string',
+        user='string',
+        working_dir='string',
+        stop_signal='string',
+        stop_grace_period='duration',
+        tty='boolean',
+        stdin_open='boolean',
+        read_only='boolean',
+        init='boolean',
+        isolation='string',
+        oom_score_adj='integer',
+        dns=_STRING_OR_LIST,
+        dns_search=_STRING_OR_LIST,
+        extra_hosts=_LIST_OR_DICT,
+        sysctls=_LIST_OR_DICT,
+        ulimits=_MapOf(_OneOf('integer', _Keys(dict(soft='integer', hard='integer'), required=('soft', 'hard')))),
+        cap_add=_STRING_LIST,
+        cap_drop=_STRING_LIST,
+        ports=_ListOf(
+            _OneOf(
+                'number', 'string', _Keys(dict(mode='string', target='integer', published='integer', protocol='string'))
+            )
+        ),
+        networks=_OneOf(
+            _STRING_LIST,
+            _MapOf(
+                _OneOf(
+                    'null',
+                    _Keys(
+                        dict(
+                            aliases=_STRING_LIST, driver_opts=_STRING_MAP, ipv4_address='string', ipv6_address='string'
+                        )
+                    ),
+                )
+            ),
+        ),
+        volumes=_ListOf(
+            _OneOf(
+                'string',
+                _Keys(
+                    dict(
+                        type='string',
+                        source='string',
+                        target='string',
+                        read_only='boolean',
+                        consistency='string',
+                        bind=_Keys(dict(propagation='string')),
+                        volume=_Keys(dict(nocopy='boolean', subpath='string')),
+                        tmpfs=_Keys(dict(size=_OneOf('integer', 'string'))),
+                    ),
+                    required=('type',),
+                ),
+            )
+        ),
+        configs=_ListOf(_FILE_REFERENCE),
+        secrets=_ListOf(_FILE_REFERENCE),
+        healthcheck=_Keys(
+            dict(
+                test=_STRING_OR_LIST,
+                interval='duration',
+                timeout='duration',
+                retries='number',
+                start_period='duration',
+                start_interval='duration',
+                disable='boolean',
+            )
+        ),
+        logging=_Keys(dict(driver='string', options=_MapOf(_OneOf('string', 'number', 'null')))),
+        credential_spec=_Keys(dict(config='string', file='string', registry='string')),
+        deploy=_DEPLOY,
+        restart='string',
+        # accepted by the format, ignored by Swarm (see _IGNORED_SERVICE_KEYS)
+        build=_OneOf('string', _MapOf('any')),
+        cgroup_parent='string',
+        cgroupns_mode='string',
+        container_name='string',
+        depends_on=_OneOf(_STRING_LIST, _MapOf('any')),
+        devices=_STRING_LIST,
+        domainname='string',
+        expose=_ListOf(_OneOf('string', 'number')),
+        external_links=_STRING_LIST,
+        ipc='string',
+        links=_STRING_LIST,
+        mac_address='string',
+        network_mode='string',
+        pid=_OneOf('string', 'null'),
+        privileged='boolean',
+        security_opt=_STRING_LIST,
+        shm_size=_OneOf('number', 'string'),
+        tmpfs=_STRING_OR_LIST,
+        userns_mode='string',
+    ),
+    extensions=True,
+)
 
-_NETWORK = _OneOf('null', _Keys(dict(
-    name='string', driver='string', driver_opts=_STRING_MAP, external=_EXTERNAL, internal='boolean',
-    attachable='boolean', labels=_LIST_OR_DICT,
-    ipam=_Keys(dict(driver='string', config=_ListOf(_Keys(dict(subnet='string')))))), extensions=True))
-_VOLUME = _OneOf('null', _Keys(dict(name='string', driver='string', driver_opts=_STRING_MAP, external=_EXTERNAL,
-                                    labels=_LIST_OR_DICT), extensions=True))
-_CONFIG = _Keys(dict(name='string', file='string', external=_EXTERNAL, labels=_LIST_OR_DICT,
-                     template_driver='string'), extensions=True)
-_SECRET = _Keys(dict(name='string', file='string', external=_EXTERNAL, labels=_LIST_OR_DICT,
-                     template_driver='string', driver='string', driver_opts=_STRING_MAP), extensions=True)
+_NETWORK = _OneOf(
+    'null',
+    _Keys(
+        dict(
+            name='string',
+            driver='string',
+            driver_opts=_STRING_MAP,
+            external=_EXTERNAL,
+            internal='boolean',
+            attachable='boolean',
+            labels=_LIST_OR_DICT,
+            ipam=_Keys(dict(driver='string', config=_ListOf(_Keys(dict(subnet='string'))))),
+        ),
+        extensions=True,
+    ),
+)
+_VOLUME = _OneOf(
+    'null',
+    _Keys(
+        dict(name='string', driver='string', driver_opts=_STRING_MAP, external=_EXTERNAL, labels=_LIST_OR_DICT),
+        extensions=True,
+    ),
+)
+_CONFIG = _Keys(
+    dict(name='string', file='string', external=_EXTERNAL, labels=_LIST_OR_DICT, template_driver='string'),
+    extensions=True,
+)
+_SECRET = _Keys(
+    dict(
+        name='string',
+        file='string',
+        external=_EXTERNAL,
+        labels=_LIST_OR_DICT,
+        template_driver='string',
+        driver='string',
+        driver_opts=_STRING_MAP,
+    ),
+    extensions=True,
+)
 
-_FILE = _Keys(dict(
-    version=_OneOf('string', 'number'),
-    name='string',
-    services=_MapOf(_SERVICE),
-    networks=_MapOf(_NETWORK),
-    volumes=_MapOf(_VOLUME),
-    configs=_MapOf(_CONFIG),
-    secrets=_MapOf(_SECRET),
-), extensions=True)
+_FILE = _Keys(
+    dict(
+        version=_OneOf('string', 'number'),
+        name='string',
+        services=_MapOf(_SERVICE),
+        networks=_MapOf(_NETWORK),
+        volumes=_MapOf(_VOLUME),
+        configs=_MapOf(_CONFIG),
+        secrets=_MapOf(_SECRET),
+    ),
+    extensions=True,
+)
 
 # Keys the docker CLI refuses outright, with its reasons.
 _FORBIDDEN_SERVICE_KEYS = {
@@ -263,6 +360,7 @@ _YAML_FALSE = ('n', 'no', 'false', 'off')
 
 # -- loading -----------------------------------------------------------------------------------
 
+
 def load_project(sources, variables=None, project_dir=None, environ=None):
     """Read, check and merge compose sources (paths on this host, or mappings given inline) into a project.
 
@@ -286,8 +384,9 @@ def load_project(sources, variables=None, project_dir=None, environ=None):
         first_path = next((source for source in sources if isinstance(source, str)), None)
         project_dir = os.path.dirname(os.path.abspath(first_path)) if first_path else None
     project = ComposeProject()
-    loaded = [_load_source(source, index, lookup, project_dir, project.warnings)
-              for index, source in enumerate(sources)]
+    loaded = [
+        _load_source(source, index, lookup, project_dir, project.warnings) for index, source in enumerate(sources)
+    ]
     for content in loaded:
         for name in content['services']:
             project.service_files.setdefault(name, []).append(content['label'])
@@ -320,8 +419,9 @@ def _load_source(source, index, lookup, project_dir, warnings):
         content = copy.deepcopy(source)
         _check_keys_are_strings(content, label, ())
     else:
-        raise ComposeError('compose[%d] must be the path of a compose file or a mapping with its content, not %r.'
-                           % (index, source))
+        raise ComposeError(
+            'compose[%d] must be the path of a compose file or a mapping with its content, not %r.' % (index, source)
+        )
     if not isinstance(content, dict):
         raise ComposeError('%s: the top level of a compose file must be a mapping.' % label)
     _check_version(content, label)
@@ -331,12 +431,15 @@ def _load_source(source, index, lookup, project_dir, warnings):
     content = _interpolate(content, (), lookup, label)
     errors = _validate(content, _FILE, ())
     if errors:
-        raise ComposeError('%s: %s' % (label, '; '.join(errors[:10])) + (
-            ' (and %d more)' % (len(errors) - 10) if len(errors) > 10 else ''))
+        raise ComposeError(
+            '%s: %s' % (label, '; '.join(errors[:10]))
+            + (' (and %d more)' % (len(errors) - 10) if len(errors) > 10 else '')
+        )
     context = _Context(label, lookup, project_dir, warnings)
 
     def section(key, read):
         return dict((name, read(name, raw)) for name, raw in (content.get(key) or {}).items())
+
     return dict(
         label=label,
         services=section('services', lambda name, raw: _service(name, raw or {}, context)),
@@ -375,23 +478,28 @@ if yaml is not None:
                 key = self.construct_object(key_node, deep=deep)
                 if not isinstance(key, str):
                     raise yaml.constructor.ConstructorError(
-                        None, None, 'the key %r must be a string' % (key,), key_node.start_mark)
+                        None, None, 'the key %r must be a string' % (key,), key_node.start_mark
+                    )
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, 'the key %r is defined twice in one mapping' % key, key_node.start_mark)
+                        None, None, 'the key %r is defined twice in one mapping' % key, key_node.start_mark
+                    )
                 seen.add(key)
             return super(_ComposeYamlLoader, self).construct_mapping(node, deep=deep)
 
     # Timestamps stay strings: a compose value never means a date.
     _ComposeYamlLoader.yaml_implicit_resolvers = dict(
         (first, [(tag, regexp) for tag, regexp in resolvers if tag != 'tag:yaml.org,2002:timestamp'])
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items())
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    )
 
 
 def _parse_yaml(text, label):
     if yaml is None:
-        raise ComposeError('Reading the compose file %s needs PyYAML on the managed node (Debian/Ubuntu: apt install '
-                           'python3-yaml; elsewhere: pip install pyyaml), or pass its content inline.' % label)
+        raise ComposeError(
+            'Reading the compose file %s needs PyYAML on the managed node (Debian/Ubuntu: apt install '
+            'python3-yaml; elsewhere: pip install pyyaml), or pass its content inline.' % label
+        )
     try:
         return yaml.load(text, Loader=_ComposeYamlLoader)
     except yaml.YAMLError as error:
@@ -415,8 +523,10 @@ def _check_version(content, label):
         return
     text = str(version)
     if not re.match(r'^3(\.\d+)?$', text):
-        raise ComposeError('%s: version %r is not supported: docker stack deploy reads the compose file format 3 '
-                           '(version "3.x", or no version).' % (label, text))
+        raise ComposeError(
+            '%s: version %r is not supported: docker stack deploy reads the compose file format 3 '
+            '(version "3.x", or no version).' % (label, text)
+        )
 
 
 def _check_forbidden(content, label):
@@ -430,8 +540,10 @@ def _check_forbidden(content, label):
 
 # "$$" is a literal dollar; "$NAME" or "${NAME...}" a variable, its name letters, digits and underscores.
 _SUBSTITUTION = r'[_a-z][_a-z0-9]*(?::?[-?][^}]*)?'
-_VARIABLE = re.compile(r'\$(?:(?P<escaped>\$)|(?P<named>%s)|\{(?P<braced>%s)\}|(?P<invalid>))'
-                       % (_SUBSTITUTION, _SUBSTITUTION), re.IGNORECASE)
+_VARIABLE = re.compile(
+    r'\$(?:(?P<escaped>\$)|(?P<named>%s)|\{(?P<braced>%s)\}|(?P<invalid>))' % (_SUBSTITUTION, _SUBSTITUTION),
+    re.IGNORECASE,
+)
 
 
 class _MissingVariable(Exception):
@@ -440,6 +552,7 @@ class _MissingVariable(Exception):
 
 def interpolate_text(text, lookup):
     """``text`` with its variables replaced; raises ValueError for a malformed or a missing required one."""
+
     def replace(match):
         if match.group('escaped'):
             return '$'
@@ -447,11 +560,13 @@ def interpolate_text(text, lookup):
         if not expression:
             raise ValueError('invalid interpolation format %r; write $$ for a literal $' % text)
         return _substitute(expression, lookup)
+
     return _VARIABLE.sub(replace, text)
 
 
-_EXPRESSION = re.compile(r'^(?P<name>[_a-z][_a-z0-9]*)(?:(?P<operator>:-|-|:\?|\?)(?P<argument>.*))?$',
-                         re.IGNORECASE | re.DOTALL)
+_EXPRESSION = re.compile(
+    r'^(?P<name>[_a-z][_a-z0-9]*)(?:(?P<operator>:-|-|:\?|\?)(?P<argument>.*))?$', re.IGNORECASE | re.DOTALL
+)
 
 
 def _substitute(expression, lookup):
@@ -497,8 +612,9 @@ def _cast(text, path, label):
                     return text.lower() in _YAML_TRUE
                 raise ValueError('not a boolean')
             except ValueError:
-                raise ComposeError('%s: %s: the interpolated value %r is not a valid %s.'
-                                   % (label, _dotted(path), text, kind))
+                raise ComposeError(
+                    '%s: %s: the interpolated value %r is not a valid %s.' % (label, _dotted(path), text, kind)
+                )
     return text
 
 
@@ -511,16 +627,26 @@ def _dotted(path):
 
 # -- checking keys and types -----------------------------------------------------------------
 
-_TYPE_NAMES = {'string': 'a string', 'integer': 'an integer', 'number': 'a number', 'boolean': 'a boolean',
-               'null': 'empty', 'duration': 'a duration such as "10s" or "1m30s"', 'any': 'anything'}
+_TYPE_NAMES = {
+    'string': 'a string',
+    'integer': 'an integer',
+    'number': 'a number',
+    'boolean': 'a boolean',
+    'null': 'empty',
+    'duration': 'a duration such as "10s" or "1m30s"',
+    'any': 'anything',
+}
 _GO_DURATION = re.compile(r'^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+$|^[-+]?0$')
 
 
 def _validate(value, schema, path):
     """Every problem of ``value`` against ``schema``, as "path: reason" sentences."""
     if isinstance(schema, str):
-        return [] if _is_type(value, schema) else ['%s must be %s, not %s' % (
-            _dotted(path), _TYPE_NAMES[schema], _describe(value))]
+        return (
+            []
+            if _is_type(value, schema)
+            else ['%s must be %s, not %s' % (_dotted(path), _TYPE_NAMES[schema], _describe(value))]
+        )
     if isinstance(schema, _OneOf):
         best = None
         for alternative in schema.alternatives:
@@ -531,8 +657,14 @@ def _validate(value, schema, path):
                 best = errors
         if best is not None:
             return best
-        return ['%s must be %s, not %s' % (_dotted(path), ' or '.join(
-            _alternative_name(alternative) for alternative in schema.alternatives), _describe(value))]
+        return [
+            '%s must be %s, not %s'
+            % (
+                _dotted(path),
+                ' or '.join(_alternative_name(alternative) for alternative in schema.alternatives),
+                _describe(value),
+            )
+        ]
     if isinstance(schema, _ListOf):
         if not isinstance(value, list):
             return ['%s must be a list, not %s' % (_dotted(path), _describe(value))]
@@ -552,8 +684,10 @@ def _validate(value, schema, path):
         if key in schema.keys:
             errors.extend(_validate(item, schema.keys[key], path + (key,)))
         elif not (schema.extensions and key.startswith('x-')):
-            errors.append('%s is not a known key (known here: %s%s)' % (
-                _dotted(path + (key,)), ', '.join(sorted(schema.keys)), ', x-...' if schema.extensions else ''))
+            errors.append(
+                '%s is not a known key (known here: %s%s)'
+                % (_dotted(path + (key,)), ', '.join(sorted(schema.keys)), ', x-...' if schema.extensions else '')
+            )
     for key in schema.required:
         if key not in value:
             errors.append('%s needs %s' % (_dotted(path), key))
@@ -600,6 +734,7 @@ def _describe(value):
 
 # -- canonical services ----------------------------------------------------------------------
 
+
 class _Context:
     """Where a file's values come from: its label for messages, the variables, the folder paths resolve from."""
 
@@ -617,8 +752,11 @@ class _Context:
         if os.path.isabs(value):
             return value
         if self.project_dir is None:
-            self.fail(path, 'the relative path %r needs a folder to resolve from: give project_dir, or the compose '
-                            'file as a path' % value)
+            self.fail(
+                path,
+                'the relative path %r needs a folder to resolve from: give project_dir, or the compose '
+                'file as a path' % value,
+            )
         return os.path.normpath(os.path.join(self.project_dir, value))
 
     def warn(self, message):
@@ -641,8 +779,10 @@ def _service(name, raw, context):
         labels=_mapping(raw.get('labels')),
         ports=_ports(raw.get('ports') or [], path + ('ports',), context),
         networks=_service_networks(raw.get('networks'), path + ('networks',), context),
-        volumes=[_service_volume(item, path + ('volumes', '[%d]' % index), context)
-                 for index, item in enumerate(raw.get('volumes') or [])],
+        volumes=[
+            _service_volume(item, path + ('volumes', '[%d]' % index), context)
+            for index, item in enumerate(raw.get('volumes') or [])
+        ],
         configs=[_file_reference(item) for item in raw.get('configs') or []],
         secrets=[_file_reference(item) for item in raw.get('secrets') or []],
         dns=_string_list(raw.get('dns')),
@@ -660,8 +800,20 @@ def _service(name, raw, context):
     if service['healthcheck'] and 'test' in service['healthcheck']:
         test = service['healthcheck']['test']
         service['healthcheck']['test'] = ['CMD-SHELL', test] if isinstance(test, str) else list(test)
-    for key in ('hostname', 'user', 'working_dir', 'stop_signal', 'stop_grace_period', 'tty', 'stdin_open',
-                'read_only', 'init', 'isolation', 'oom_score_adj', 'restart'):
+    for key in (
+        'hostname',
+        'user',
+        'working_dir',
+        'stop_signal',
+        'stop_grace_period',
+        'tty',
+        'stdin_open',
+        'read_only',
+        'init',
+        'isolation',
+        'oom_score_adj',
+        'restart',
+    ):
         service[key] = raw.get(key)
     return service
 
@@ -695,8 +847,10 @@ def _mapping(value, keep_empty=False, separator='='):
     if value is None:
         return {}
     if isinstance(value, dict):
-        return dict((key, _scalar_text(item) if item is not None else (None if keep_empty else ''))
-                    for key, item in value.items())
+        return dict(
+            (key, _scalar_text(item) if item is not None else (None if keep_empty else ''))
+            for key, item in value.items()
+        )
     result = {}
     for entry in value:
         key, found, item = entry.partition(separator)
@@ -757,7 +911,7 @@ def _env_file_variables(file_path, path, context):
         text = data.decode('utf-8')
     except UnicodeDecodeError:
         context.fail(path, '%s is not UTF-8 text' % file_path)
-    if text.startswith(u'\ufeff'):
+    if text.startswith('\ufeff'):
         text = text[1:]
     variables = {}
     for number, line in enumerate(text.splitlines(), 1):
@@ -784,20 +938,28 @@ def _ports(entries, path, context):
         if isinstance(entry, dict):
             if entry.get('target') is None:
                 context.fail(path + ('[%d]' % index,), 'a port in long syntax needs target')
-            ports.append(dict(target=entry['target'], published=entry.get('published') or 0,
-                              protocol=entry.get('protocol') or '', mode=entry.get('mode') or ''))
+            ports.append(
+                dict(
+                    target=entry['target'],
+                    published=entry.get('published') or 0,
+                    protocol=entry.get('protocol') or '',
+                    mode=entry.get('mode') or '',
+                )
+            )
         else:
             ports.extend(_short_ports(str(entry), path + ('[%d]' % index,), context))
     return ports
 
 
-_SHORT_PORT = re.compile(r'^(?:(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*):)?'
-                         r'(?P<published>[0-9]*(?:-[0-9]+)?):)?'
-                         r'(?P<target>[0-9]+(?:-[0-9]+)?)(?:/(?P<protocol>[a-zA-Z]+))?$')
+_SHORT_PORT = re.compile(
+    r'^(?:(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*):)?'
+    r'(?P<published>[0-9]*(?:-[0-9]+)?):)?'
+    r'(?P<target>[0-9]+(?:-[0-9]+)?)(?:/(?P<protocol>[a-zA-Z]+))?$'
+)
 
 
 def _short_ports(text, path, context):
-    """"[ip:][published[-end]:]target[-end][/protocol]" the way the docker CLI expands it: one entry per port,
+    """ "[ip:][published[-end]:]target[-end][/protocol]" the way the docker CLI expands it: one entry per port,
     published in ingress mode; an IP address is ignored (a service listens on every address)."""
     match = _SHORT_PORT.match(text)
     if not match:
@@ -805,8 +967,10 @@ def _short_ports(text, path, context):
     targets = _port_range(match.group('target'), path, context)
     published = _port_range(match.group('published'), path, context) if match.group('published') else None
     if match.group('ip') and match.group('ip') not in ('0.0.0.0', ''):
-        context.warn('%s: %s: the address in %r is ignored: a service listens on every address of the node.'
-                     % (context.label, _dotted(path), text))
+        context.warn(
+            '%s: %s: the address in %r is ignored: a service listens on every address of the node.'
+            % (context.label, _dotted(path), text)
+        )
     protocol = (match.group('protocol') or 'tcp').lower()
     if published is not None and len(targets) > 1 and len(published) != len(targets):
         context.fail(path, 'the published range and the target range of %r differ in length' % text)
@@ -839,10 +1003,13 @@ def _service_networks(value, path, context):
             continue
         for key in ('ipv4_address', 'ipv6_address'):
             if key in entry:
-                context.warn('%s: %s.%s.%s is ignored: Swarm assigns the addresses of service tasks.'
-                             % (context.label, _dotted(path), name, key))
-        networks[name] = dict(aliases=[str(alias) for alias in entry.get('aliases') or []],
-                              driver_opts=_mapping(entry.get('driver_opts')))
+                context.warn(
+                    '%s: %s.%s.%s is ignored: Swarm assigns the addresses of service tasks.'
+                    % (context.label, _dotted(path), name, key)
+                )
+        networks[name] = dict(
+            aliases=[str(alias) for alias in entry.get('aliases') or []], driver_opts=_mapping(entry.get('driver_opts'))
+        )
     return networks
 
 
@@ -856,15 +1023,16 @@ def _service_volume(entry, path, context):
             context.fail(path, 'a bind mount needs a source')
         volume['source'] = context.path(volume['source'], path + ('source',))
     if volume.get('type') not in ('volume', 'bind', 'tmpfs', 'npipe'):
-        context.fail(path + ('type',), 'the mount type %r is not one of volume, bind, tmpfs, npipe'
-                     % volume.get('type'))
+        context.fail(
+            path + ('type',), 'the mount type %r is not one of volume, bind, tmpfs, npipe' % volume.get('type')
+        )
     if not volume.get('target'):
         context.fail(path, 'a mount needs a target')
     return volume
 
 
 def _short_volume(text, path, context):
-    """"[source:]target[:options]": a source starting with ".", "/" or "~" is a bind mount, any other a named
+    """ "[source:]target[:options]": a source starting with ".", "/" or "~" is a bind mount, any other a named
     volume; options ro, rw, nocopy and a bind propagation."""
     parts = text.split(':')
     if len(parts) > 3 or not all(parts):
@@ -873,7 +1041,7 @@ def _short_volume(text, path, context):
         return dict(type='volume', target=parts[0])
     source, target = parts[0], parts[1]
     volume = dict(type='bind' if source[0] in './~' else 'volume', source=source, target=target)
-    for option in (parts[2].split(',') if len(parts) == 3 else []):
+    for option in parts[2].split(',') if len(parts) == 3 else []:
         if option in ('ro', 'rw'):
             volume['read_only'] = option == 'ro'
         elif option == 'nocopy':
@@ -891,6 +1059,7 @@ def _file_reference(entry):
 
 # -- top-level objects -----------------------------------------------------------------------
 
+
 def _external(raw, kind, name, context):
     """(external, name) with the deprecated "external: {name: x}" folded into name."""
     external = raw.get('external')
@@ -907,11 +1076,17 @@ def _external(raw, kind, name, context):
 def _network(name, raw, context):
     external, object_name = _external(raw, 'networks', name, context)
     ipam = raw.get('ipam') or {}
-    return dict(external=external, name=object_name, driver=raw.get('driver') or '',
-                driver_opts=_mapping(raw.get('driver_opts')), internal=bool(raw.get('internal')),
-                attachable=bool(raw.get('attachable')), labels=_mapping(raw.get('labels')),
-                ipam_driver=ipam.get('driver') or '',
-                subnets=[entry.get('subnet') or '' for entry in ipam.get('config') or []])
+    return dict(
+        external=external,
+        name=object_name,
+        driver=raw.get('driver') or '',
+        driver_opts=_mapping(raw.get('driver_opts')),
+        internal=bool(raw.get('internal')),
+        attachable=bool(raw.get('attachable')),
+        labels=_mapping(raw.get('labels')),
+        ipam_driver=ipam.get('driver') or '',
+        subnets=[entry.get('subnet') or '' for entry in ipam.get('config') or []],
+    )
 
 
 def _volume(name, raw, context):
@@ -920,16 +1095,27 @@ def _volume(name, raw, context):
         for key in ('driver', 'driver_opts', 'labels'):
             if raw.get(key):
                 context.fail(('volumes', name), 'external and %s cannot be given together' % key)
-    return dict(external=external, name=object_name, driver=raw.get('driver') or '',
-                driver_opts=_mapping(raw.get('driver_opts')) if raw.get('driver_opts') is not None else None,
-                labels=_mapping(raw.get('labels')))
+    return dict(
+        external=external,
+        name=object_name,
+        driver=raw.get('driver') or '',
+        driver_opts=_mapping(raw.get('driver_opts')) if raw.get('driver_opts') is not None else None,
+        labels=_mapping(raw.get('labels')),
+    )
 
 
 def _file_object(kind, name, raw, context):
     external, object_name = _external(raw, kind, name, context)
-    entry = dict(external=external, name=object_name, labels=_mapping(raw.get('labels')),
-                 template_driver=raw.get('template_driver') or '', driver=raw.get('driver') or '',
-                 driver_opts=_mapping(raw.get('driver_opts')), file=None, declared_in=context.label)
+    entry = dict(
+        external=external,
+        name=object_name,
+        labels=_mapping(raw.get('labels')),
+        template_driver=raw.get('template_driver') or '',
+        driver=raw.get('driver') or '',
+        driver_opts=_mapping(raw.get('driver_opts')),
+        file=None,
+        declared_in=context.label,
+    )
     if external:
         return entry
     if entry['driver']:
@@ -950,8 +1136,10 @@ def _read_file_object(kind, name, entry):
         with open(entry['file'], 'rb') as handle:
             entry['data'] = handle.read()
     except (IOError, OSError) as error:
-        raise ComposeError('%s: %s.%s.file: could not read %s: %s.' % (
-            entry['declared_in'], kind, name, entry['file'], error.strerror or error))
+        raise ComposeError(
+            '%s: %s.%s.file: could not read %s: %s.'
+            % (entry['declared_in'], kind, name, entry['file'], error.strerror or error)
+        )
 
 
 # -- merging files ---------------------------------------------------------------------------
@@ -967,19 +1155,29 @@ _KEYED = {
 }
 # Values a later file sets even to zero or false (the CLI keeps them as pointers); other zero values do not
 # override.
-_ZERO_OVERRIDES = frozenset([
-    ('deploy', 'replicas'), ('deploy', 'restart_policy', 'delay'), ('deploy', 'restart_policy', 'max_attempts'),
-    ('deploy', 'restart_policy', 'window'), ('deploy', 'update_config', 'parallelism'),
-    ('deploy', 'rollback_config', 'parallelism'), ('healthcheck', 'interval'), ('healthcheck', 'timeout'),
-    ('healthcheck', 'retries'), ('healthcheck', 'start_period'), ('healthcheck', 'start_interval'),
-    ('stop_grace_period',), ('init',)])
+_ZERO_OVERRIDES = frozenset(
+    [
+        ('deploy', 'replicas'),
+        ('deploy', 'restart_policy', 'delay'),
+        ('deploy', 'restart_policy', 'max_attempts'),
+        ('deploy', 'restart_policy', 'window'),
+        ('deploy', 'update_config', 'parallelism'),
+        ('deploy', 'rollback_config', 'parallelism'),
+        ('healthcheck', 'interval'),
+        ('healthcheck', 'timeout'),
+        ('healthcheck', 'retries'),
+        ('healthcheck', 'start_period'),
+        ('healthcheck', 'start_interval'),
+        ('stop_grace_period',),
+        ('init',),
+    ]
+)
 
 
 def _merge_files(base, override):
     merged = dict(services=dict(base['services']))
     for name, service in override['services'].items():
-        merged['services'][name] = _merged(base['services'][name], service, ()) if name in base['services'] \
-            else service
+        merged['services'][name] = _merged(base['services'][name], service, ()) if name in base['services'] else service
     for kind in ('networks', 'volumes', 'configs', 'secrets'):
         merged[kind] = dict(base[kind])
         merged[kind].update(override[kind])
@@ -1010,8 +1208,9 @@ def _merged(base, override, path):
         return base + override
     if base is None:
         return override
-    if override is None or (not override and path not in _ZERO_OVERRIDES and
-                            path[:1] not in (('environment',), ('labels',), ('sysctls',))):
+    if override is None or (
+        not override and path not in _ZERO_OVERRIDES and path[:1] not in (('environment',), ('labels',), ('sysctls',))
+    ):
         return base
     return override
 

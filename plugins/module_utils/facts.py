@@ -23,11 +23,14 @@ SWARM_INFO_ARGUMENT_SPEC = dict(
     nodes=dict(type='bool', default=False),
     services=dict(type='bool', default=False),
     tasks=dict(type='bool', default=False),
-    tasks_filters=dict(type='dict', options=dict(
-        service=dict(type='str'),
-        node=dict(type='str'),
-        desired_state=dict(type='str', choices=['running', 'shutdown', 'accepted']),
-    )),
+    tasks_filters=dict(
+        type='dict',
+        options=dict(
+            service=dict(type='str'),
+            node=dict(type='str'),
+            desired_state=dict(type='str', choices=['running', 'shutdown', 'accepted']),
+        ),
+    ),
     join_tokens=dict(type='bool', default=False),
     unlock_key=dict(type='bool', default=False),
 )
@@ -121,7 +124,9 @@ def service_facts(service):
             message=update_status.get('Message'),
             started_at=update_status.get('StartedAt'),
             completed_at=update_status.get('CompletedAt'),
-        ) if update_status else None,
+        )
+        if update_status
+        else None,
         endpoint_mode=_get(spec, 'EndpointSpec', 'Mode') or 'vip',
         ports=[_port_facts(port) for port in ports],
         labels=spec.get('Labels') or {},
@@ -203,6 +208,7 @@ def swarm_facts(local_node, own_node=None):
 
 # -- swarm_info --------------------------------------------------------------------------------
 
+
 def plan_swarm_info(client, params):
     """swarm_info changes nothing: an empty plan whose report gathers what the task asked for."""
     plan = Plan()
@@ -219,10 +225,11 @@ def _gather(client, params, plan):
         asked.append('tasks')
     if not local_node.is_manager:
         if asked:
-            plan.warn('This node is not a swarm manager (local node state %s%s): it knows only its own membership, '
-                      'so %s were not read. Run swarmops.swarm.swarm_info on a manager for them.'
-                      % (local_node.state, ', a worker' if local_node.role == 'worker' else '',
-                         ', '.join(sorted(asked))))
+            plan.warn(
+                'This node is not a swarm manager (local node state %s%s): it knows only its own membership, '
+                'so %s were not read. Run swarmops.swarm.swarm_info on a manager for them.'
+                % (local_node.state, ', a worker' if local_node.role == 'worker' else '', ', '.join(sorted(asked)))
+            )
         return dict(swarm=swarm_facts(local_node))
 
     nodes = client.nodes() if params['nodes'] or wants_tasks else None
@@ -230,11 +237,13 @@ def _gather(client, params, plan):
     result = dict(swarm=swarm_facts(local_node, own_node))
     services = client.services(status=True) if params['services'] or wants_tasks else None
     if params['nodes']:
-        result['nodes'] = sorted((node_facts(node) for node in nodes),
-                                 key=lambda facts: (facts['hostname'] or '', facts['id']))
+        result['nodes'] = sorted(
+            (node_facts(node) for node in nodes), key=lambda facts: (facts['hostname'] or '', facts['id'])
+        )
     if params['services']:
-        result['services'] = sorted((service_facts(service) for service in services),
-                                    key=lambda facts: facts['name'] or '')
+        result['services'] = sorted(
+            (service_facts(service) for service in services), key=lambda facts: facts['name'] or ''
+        )
     if wants_tasks:
         service_names = dict((service['ID'], _get(service, 'Spec', 'Name')) for service in services)
         node_hostnames = dict((node['ID'], hostname_of(node)) for node in nodes)

@@ -45,7 +45,7 @@ def ca_digest_of_token(token):
     """The root CA digest a join token was made for (its third dash-separated field), or None if malformed."""
     if not token or not token.startswith(_TOKEN_PREFIX):
         return None
-    fields = token[len(_TOKEN_PREFIX):].split('-')
+    fields = token[len(_TOKEN_PREFIX) :].split('-')
     if len(fields) != 2 or len(fields[0]) != _CA_DIGEST_LENGTH:
         return None
     return fields[0]
@@ -90,17 +90,25 @@ def plan_swarm_join(client, params):
         return _plan_leave(client, params, local_node)
     role, token = _desired_role_and_token(params)
     if ca_digest_of_token(token) is None:
-        raise SwarmError('join token is malformed: a Swarm join token looks like SWMTKN-1-<50 characters>-<25 '
-                         'characters>. Read it from swarm_init\'s join_tokens or `docker swarm join-token -q`.')
+        raise SwarmError(
+            'join token is malformed: a Swarm join token looks like SWMTKN-1-<50 characters>-<25 '
+            'characters>. Read it from swarm_init\'s join_tokens or `docker swarm join-token -q`.'
+        )
     before = _membership_view(local_node)
-    after = dict(state='present', local_node_state='active', role=role or before.get('role') or 'as in token',
-                 remote_addrs=sorted(params['remote_addrs']))
+    after = dict(
+        state='present',
+        local_node_state='active',
+        role=role or before.get('role') or 'as in token',
+        remote_addrs=sorted(params['remote_addrs']),
+    )
     plan = Plan(before=before, after=after)
     plan.report = _reporter(client, plan, local_node)
 
     if local_node.state == 'locked':
-        raise SwarmError('This node is a locked manager (autolock is on and its engine restarted): unlock it with '
-                         'its unlock key first.')
+        raise SwarmError(
+            'This node is a locked manager (autolock is on and its engine restarted): unlock it with '
+            'its unlock key first.'
+        )
     if local_node.state == 'active':
         same_swarm = _is_same_swarm(client, local_node, params['remote_addrs'], token)
         if same_swarm and (role is None or role == local_node.role):
@@ -110,22 +118,30 @@ def plan_swarm_join(client, params):
             raise SwarmError(
                 'This node is already a %s of the swarm at %s, but role %s was asked. A node changes role from a '
                 'manager: use swarmops.swarm.swarm_node with role: %s on a manager (it checks quorum first).'
-                % (local_node.role, ', '.join(params['remote_addrs']), role, role))
+                % (local_node.role, ', '.join(params['remote_addrs']), role, role)
+            )
         if not params['force']:
             raise SwarmError(
                 'This node is a %s of %s, not of the swarm at %s that the task joins. Refusing to move it between '
                 'swarms; set force: true to leave its swarm and join the other one.'
-                % (local_node.role, local_node.describe_membership(), ', '.join(params['remote_addrs'])))
+                % (local_node.role, local_node.describe_membership(), ', '.join(params['remote_addrs']))
+            )
         if local_node.is_manager:
-            plan.warn('Leaving %s as a manager with force: the other managers keep it in their node list as a '
-                      'down manager until it is removed there.' % local_node.describe_membership())
+            plan.warn(
+                'Leaving %s as a manager with force: the other managers keep it in their node list as a '
+                'down manager until it is removed there.' % local_node.describe_membership()
+            )
         plan.add('leave %s (force)' % local_node.describe_membership(), lambda: client.swarm_leave(force=True))
     elif local_node.state in ('pending', 'error'):
-        plan.add('abandon the unfinished earlier join (local node state %s)' % local_node.state,
-                 lambda: client.swarm_leave(force=True))
+        plan.add(
+            'abandon the unfinished earlier join (local node state %s)' % local_node.state,
+            lambda: client.swarm_leave(force=True),
+        )
 
-    plan.add('join the swarm at %s as %s' % (', '.join(params['remote_addrs']), role or 'the token\'s role'),
-             lambda: _join(client, params, token))
+    plan.add(
+        'join the swarm at %s as %s' % (', '.join(params['remote_addrs']), role or 'the token\'s role'),
+        lambda: _join(client, params, token),
+    )
     return plan
 
 
@@ -140,8 +156,9 @@ def _is_same_swarm(client, local_node, remote_addrs, token):
         trust_root = (live.get('TLSInfo') or {}).get('TrustRoot')
         if trust_root:
             return ca_digest_of_certificate(trust_root) == ca_digest_of_token(token)
-    known_managers = resolve_addresses([manager['Addr'] for manager in local_node.remote_managers
-                                        if manager.get('Addr')])
+    known_managers = resolve_addresses(
+        [manager['Addr'] for manager in local_node.remote_managers if manager.get('Addr')]
+    )
     return bool(known_managers & resolve_addresses(remote_addrs))
 
 
@@ -169,8 +186,11 @@ def _join(client, params, token):
             _abandon_join(client)
             raise SwarmError('%s. The node was left as it was (not in a swarm).' % error)
     try:
-        wait_until(lambda: _membership_settled(client), timeout,
-                   'the node to become an active member of the swarm at %s' % ', '.join(params['remote_addrs']))
+        wait_until(
+            lambda: _membership_settled(client),
+            timeout,
+            'the node to become an active member of the swarm at %s' % ', '.join(params['remote_addrs']),
+        )
     except WaitTimeout as error:
         _abandon_join(client)
         raise SwarmError('%s. The join was abandoned and the node left as it was (not in a swarm).' % error)
@@ -179,8 +199,10 @@ def _join(client, params, token):
 def _membership_settled(client):
     state = read_local_node(client).state
     if state == 'error':
-        raise SwarmError('The join failed: the node\'s swarm state is "error". Check that the managers are '
-                         'reachable on their swarm port and that the token belongs to their swarm.')
+        raise SwarmError(
+            'The join failed: the node\'s swarm state is "error". Check that the managers are '
+            'reachable on their swarm port and that the token belongs to their swarm.'
+        )
     return state == 'active', 'local node state %s' % state
 
 
@@ -201,7 +223,8 @@ def _plan_leave(client, params, local_node):
             'This node is a manager of %s. A manager that leaves without being demoted stays in the manager list '
             'as unreachable and counts against quorum: %s. Demote it first with swarmops.swarm.swarm_node '
             '(role: worker) from another manager, then leave; or set force: true to leave anyway.'
-            % (local_node.describe_membership(), _quorum_arithmetic(local_node)))
+            % (local_node.describe_membership(), _quorum_arithmetic(local_node))
+        )
     # Only an active member can leave gracefully; a pending, failed or locked membership needs force to be dropped.
     force = params['force'] or local_node.state != 'active'
     plan.add('leave %s' % local_node.describe_membership(), lambda: client.swarm_leave(force=force))
@@ -215,20 +238,24 @@ def _quorum_arithmetic(local_node):
     quorum = managers // 2 + 1
     reachable_after = managers - 1
     if reachable_after >= quorum:
-        return ('%d managers need %d reachable for quorum; with this node gone but still listed, %d of %d are '
-                'reachable and %d more may fail' % (managers, quorum, reachable_after, managers,
-                                                    reachable_after - quorum))
-    return ('%d managers need %d reachable for quorum; with this node gone only %d remain and the swarm loses '
-            'quorum' % (managers, quorum, reachable_after))
+        return (
+            '%d managers need %d reachable for quorum; with this node gone but still listed, %d of %d are '
+            'reachable and %d more may fail' % (managers, quorum, reachable_after, managers, reachable_after - quorum)
+        )
+    return '%d managers need %d reachable for quorum; with this node gone only %d remain and the swarm loses quorum' % (
+        managers,
+        quorum,
+        reachable_after,
+    )
 
 
 def _membership_view(local_node):
-    view = dict(state='present' if local_node.state != 'inactive' else 'absent',
-                local_node_state=local_node.state)
+    view = dict(state='present' if local_node.state != 'inactive' else 'absent', local_node_state=local_node.state)
     if local_node.role:
         view['role'] = local_node.role
-        view['remote_addrs'] = sorted(manager.get('Addr') for manager in local_node.remote_managers
-                                      if manager.get('Addr'))
+        view['remote_addrs'] = sorted(
+            manager.get('Addr') for manager in local_node.remote_managers if manager.get('Addr')
+        )
     return view
 
 

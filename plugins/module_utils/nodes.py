@@ -47,6 +47,7 @@ _DOWN_DETECTION_MARGIN_SECONDS = 10
 
 # -- finding the node --------------------------------------------------------------------------
 
+
 def find_node(nodes, wanted):
     """The node whose ID or hostname is ``wanted``; None if there is none; an error if the hostname is ambiguous.
 
@@ -59,8 +60,10 @@ def find_node(nodes, wanted):
     matches = [node for node in nodes if hostname_of(node) == wanted]
     if len(matches) > 1:
         described = ', '.join(sorted('%s (%s, %s)' % (node['ID'], _get_state(node), _role(node)) for node in matches))
-        raise SwarmError('Hostname %s is ambiguous: %d nodes have it: %s. Name the node by its ID.'
-                         % (wanted, len(matches), described))
+        raise SwarmError(
+            'Hostname %s is ambiguous: %d nodes have it: %s. Name the node by its ID.'
+            % (wanted, len(matches), described)
+        )
     return matches[0] if matches else None
 
 
@@ -86,6 +89,7 @@ def _is_reachable_manager(node):
 
 # -- quorum ------------------------------------------------------------------------------------
 
+
 def quorum_shortfall(nodes, target, verb='demote'):
     """Why taking ``target`` out of the managers would cost the swarm its quorum (the arithmetic), or None.
 
@@ -105,16 +109,29 @@ def quorum_shortfall(nodes, target, verb='demote'):
     if reachable_after >= quorum_after:
         return None
     unreachable = sorted(_name(node) for node in members if not _is_reachable_manager(node))
-    return ('the swarm has %d managers, %d reachable%s, and quorum needs %d; after %s %s, %d of the %d remaining '
-            'managers would be reachable, but a quorum of %d managers needs %d'
-            % (len(members), len(reachable), ' (unreachable: %s)' % ', '.join(unreachable) if unreachable else '',
-               len(members) // 2 + 1, _GERUNDS[verb], name, reachable_after, remaining, remaining, quorum_after))
+    return (
+        'the swarm has %d managers, %d reachable%s, and quorum needs %d; after %s %s, %d of the %d remaining '
+        'managers would be reachable, but a quorum of %d managers needs %d'
+        % (
+            len(members),
+            len(reachable),
+            ' (unreachable: %s)' % ', '.join(unreachable) if unreachable else '',
+            len(members) // 2 + 1,
+            _GERUNDS[verb],
+            name,
+            reachable_after,
+            remaining,
+            remaining,
+            quorum_after,
+        )
+    )
 
 
 _GERUNDS = dict(demote='demoting', remove='removing')
 
 
 # -- labels ------------------------------------------------------------------------------------
+
 
 def label_value(value):
     """Node labels are strings; a label without a value (``ssd:`` in YAML) has the empty string as its value."""
@@ -150,44 +167,62 @@ def _check_label_options(params):
 def describe_label_changes(before, after):
     def shown(key, labels):
         return '%s=%s' % (key, labels[key] if labels[key] != '' else '""')
+
     parts = ['add %s' % shown(key, after) for key in sorted(set(after) - set(before))]
-    parts += ['change %s -> %s' % (shown(key, before), shown(key, after))
-              for key in sorted(set(after) & set(before)) if after[key] != before[key]]
+    parts += [
+        'change %s -> %s' % (shown(key, before), shown(key, after))
+        for key in sorted(set(after) & set(before))
+        if after[key] != before[key]
+    ]
     parts += ['remove %s' % key for key in sorted(set(before) - set(after))]
     return ', '.join(parts)
 
 
 # -- the plan ----------------------------------------------------------------------------------
 
+
 def node_view(node):
     """What the diff shows of a node: the settings swarm_node manages."""
     if node is None:
         return dict(state='absent')
     spec = node.get('Spec') or {}
-    return dict(state='present', role=spec.get('Role'), availability=spec.get('Availability'),
-                labels=dict(spec.get('Labels') or {}))
+    return dict(
+        state='present',
+        role=spec.get('Role'),
+        availability=spec.get('Availability'),
+        labels=dict(spec.get('Labels') or {}),
+    )
 
 
 def plan_swarm_node(client, params):
     local_node = read_local_node(client)
     if not local_node.is_manager:
-        raise SwarmError('swarmops.swarm.swarm_node manages nodes from a manager, and this node is not one (local '
-                         'node state %s%s). Run it on a manager, for instance with delegate_to.'
-                         % (local_node.state, ', a worker' if local_node.role == 'worker' else ''))
+        raise SwarmError(
+            'swarmops.swarm.swarm_node manages nodes from a manager, and this node is not one (local '
+            'node state %s%s). Run it on a manager, for instance with delegate_to.'
+            % (local_node.state, ', a worker' if local_node.role == 'worker' else '')
+        )
     _check_label_options(params)
     nodes = client.nodes()
     node = find_node(nodes, params['node'])
     if params['state'] == 'absent':
         plan = _plan_removal(client, params, local_node, nodes, node)
     elif node is None:
-        raise SwarmError('The swarm has no node %s. Its nodes: %s.'
-                         % (params['node'], ', '.join(sorted(_name(node) for node in nodes))))
+        raise SwarmError(
+            'The swarm has no node %s. Its nodes: %s.'
+            % (params['node'], ', '.join(sorted(_name(node) for node in nodes)))
+        )
     else:
         plan = _plan_update(client, params, local_node, nodes, node)
     node_id = node['ID'] if node else None
     # Unless a step ran, the node as listed above is what the result reports: no second read.
-    plan.report = lambda check_mode: dict(node=_read_node_facts(client, node_id) if plan.changed and not check_mode
-                                          else node_facts(node) if node else None)
+    plan.report = lambda check_mode: dict(
+        node=_read_node_facts(client, node_id)
+        if plan.changed and not check_mode
+        else node_facts(node)
+        if node
+        else None
+    )
     return plan
 
 
@@ -202,8 +237,10 @@ def _read_node_facts(client, node_id):
 
 def _refuse_on_self(local_node, node, what):
     if node['ID'] == local_node.node_id:
-        raise SwarmError('Refusing to %s %s from itself: a node that stops being a manager can no longer confirm '
-                         'the change. Run the task on another manager (delegate_to).' % (what, _name(node)))
+        raise SwarmError(
+            'Refusing to %s %s from itself: a node that stops being a manager can no longer confirm '
+            'the change. Run the task on another manager (delegate_to).' % (what, _name(node))
+        )
 
 
 def _plan_update(client, params, local_node, nodes, node):
@@ -215,14 +252,18 @@ def _plan_update(client, params, local_node, nodes, node):
     labels = desired_labels(before['labels'], params)
     if labels != before['labels']:
         after['labels'] = labels
-        plan.add('set labels of %s: %s' % (name, describe_label_changes(before['labels'], labels)),
-                 lambda: _update_spec(client, node['ID'], lambda spec: _write_labels(spec, params)))
+        plan.add(
+            'set labels of %s: %s' % (name, describe_label_changes(before['labels'], labels)),
+            lambda: _update_spec(client, node['ID'], lambda spec: _write_labels(spec, params)),
+        )
 
     availability = params.get('availability')
     if availability and availability != before['availability']:
         after['availability'] = availability
-        plan.add('set availability of %s: %s -> %s' % (name, before['availability'], availability),
-                 lambda: _change_availability(client, params, node, availability))
+        plan.add(
+            'set availability of %s: %s -> %s' % (name, before['availability'], availability),
+            lambda: _change_availability(client, params, node, availability),
+        )
 
     role = params.get('role')
     if role and role != before['role']:
@@ -240,19 +281,23 @@ def _check_quorum(plan, params, nodes, node, verb):
     if shortfall is None:
         return
     if not params['force']:
-        raise SwarmError('Refusing to %s %s: %s. Bring the unreachable managers back (or demote them), or set force: '
-                         'true to leave the decision to the engine, which still refuses a change that loses Raft '
-                         'quorum by its own count.' % (verb, _name(node), shortfall))
+        raise SwarmError(
+            'Refusing to %s %s: %s. Bring the unreachable managers back (or demote them), or set force: '
+            'true to leave the decision to the engine, which still refuses a change that loses Raft '
+            'quorum by its own count.' % (verb, _name(node), shortfall)
+        )
     plan.warn('force: true, so %s %s is left to the engine although %s.' % (_GERUNDS[verb], _name(node), shortfall))
 
 
 def _update_spec(client, node_id, change):
     """Write one change into the node's live spec, at its live version; again if another writer came first."""
+
     def read_and_write():
         live = client.node_inspect(node_id)
         spec = copy.deepcopy(live.get('Spec') or {})
         change(spec)
         client.node_update(node_id, live['Version']['Index'], spec)
+
     client.retry_out_of_sequence(read_and_write)
 
 
@@ -264,14 +309,18 @@ def _write_labels(spec, params):
 def _set(key, value):
     def change(spec):
         spec[key] = value
+
     return change
 
 
 def _change_availability(client, params, node, availability):
     _update_spec(client, node['ID'], _set('Availability', availability))
     if availability == 'drain' and params['wait']:
-        wait_until(lambda: _drained(client, node['ID']), params['wait_timeout'],
-                   'the tasks of replicated and global services to leave drained node %s' % _name(node))
+        wait_until(
+            lambda: _drained(client, node['ID']),
+            params['wait_timeout'],
+            'the tasks of replicated and global services to leave drained node %s' % _name(node),
+        )
 
 
 def _drained(client, node_id):
@@ -290,8 +339,9 @@ def _drained(client, node_id):
         if service is None or is_job(service):
             continue
         observed = (task.get('Status') or {}).get('State')
-        if task.get('DesiredState') not in FINISHED_TASK_STATES or (node_reports and
-                                                                    observed not in FINISHED_TASK_STATES):
+        if task.get('DesiredState') not in FINISHED_TASK_STATES or (
+            node_reports and observed not in FINISHED_TASK_STATES
+        ):
             remaining.append('%s (task %s, %s)' % (task_name(task, service['Spec']['Name']), task['ID'], observed))
     if not remaining:
         return True, 'no task left'
@@ -311,15 +361,19 @@ def _change_role(client, params, plan, node, role):
 def _wait_for_role(client, node, role, timeout):
     def settled():
         manager_status = client.node_inspect(node['ID']).get('ManagerStatus')
-        done = ((manager_status or {}).get('Reachability') == 'reachable' if role == 'manager'
-                else not manager_status)
+        done = (manager_status or {}).get('Reachability') == 'reachable' if role == 'manager' else not manager_status
         return done, 'ManagerStatus %s' % (manager_status or 'none')
-    what = ('%s to become a reachable manager' % _name(node) if role == 'manager'
-            else '%s to leave the managers (no ManagerStatus)' % _name(node))
+
+    what = (
+        '%s to become a reachable manager' % _name(node)
+        if role == 'manager'
+        else '%s to leave the managers (no ManagerStatus)' % _name(node)
+    )
     wait_until(settled, timeout, what)
 
 
 # -- removal -----------------------------------------------------------------------------------
+
 
 def _plan_removal(client, params, local_node, nodes, node):
     plan = Plan(before=node_view(node), after=dict(state='absent'))
@@ -334,17 +388,22 @@ def _plan_removal(client, params, local_node, nodes, node):
             raise SwarmError(
                 '%s is a manager (%s, %s): a manager must be demoted before it is removed. Demote it first (role: '
                 'worker), or set force: true to demote it and then remove it.'
-                % (name, state, (node.get('ManagerStatus') or {}).get('Reachability') or 'not yet in Raft'))
+                % (name, state, (node.get('ManagerStatus') or {}).get('Reachability') or 'not yet in Raft')
+            )
         plan.add('demote %s to worker' % name, lambda: _demote_for_removal(client, node, params['wait_timeout']))
     if state == 'down':
         plan.add('remove %s (down)' % name, lambda: client.node_remove(node['ID'], force=False))
     elif params['force']:
-        plan.add('remove %s with force (it is %s: its engine still reports to the swarm)' % (name, state),
-                 lambda: client.node_remove(node['ID'], force=True))
+        plan.add(
+            'remove %s with force (it is %s: its engine still reports to the swarm)' % (name, state),
+            lambda: client.node_remove(node['ID'], force=True),
+        )
     elif params['wait']:
         timeout = min(params['wait_timeout'], _down_detection_seconds(local_node))
-        plan.add('remove %s once the swarm marks it down (it is %s)' % (name, state),
-                 lambda: _remove_when_down(client, node, timeout))
+        plan.add(
+            'remove %s once the swarm marks it down (it is %s)' % (name, state),
+            lambda: _remove_when_down(client, node, timeout),
+        )
     else:
         raise SwarmError(_still_up_message(name, state))
     return plan
@@ -358,21 +417,25 @@ def _demote_for_removal(client, node, timeout):
 
 def _down_detection_seconds(local_node):
     heartbeat_ns = (((local_node.swarm_info.get('Cluster') or {}).get('Spec') or {}).get('Dispatcher') or {}).get(
-        'HeartbeatPeriod')
+        'HeartbeatPeriod'
+    )
     heartbeat = heartbeat_ns / 1e9 if heartbeat_ns else _DEFAULT_HEARTBEAT_SECONDS
     return int(_MISSED_HEARTBEATS_BEFORE_DOWN * heartbeat + _DOWN_DETECTION_MARGIN_SECONDS)
 
 
 def _still_up_message(name, state):
-    return ('%s is %s: its engine still reports to the swarm, so it cannot be removed without force. Make it leave '
-            'first (swarmops.swarm.swarm_join state: absent on the node), or set force: true to remove it while it '
-            'runs (it then keeps its containers and believes it is still a member).' % (name, state))
+    return (
+        '%s is %s: its engine still reports to the swarm, so it cannot be removed without force. Make it leave '
+        'first (swarmops.swarm.swarm_join state: absent on the node), or set force: true to remove it while it '
+        'runs (it then keeps its containers and believes it is still a member).' % (name, state)
+    )
 
 
 def _remove_when_down(client, node, timeout):
     def marked_down():
         state = _get_state(client.node_inspect(node['ID']))
         return state == 'down', 'node state %s' % state
+
     try:
         wait_until(marked_down, timeout, '%s to be marked down after leaving the swarm' % _name(node))
     except WaitTimeout as error:

@@ -32,7 +32,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     unordered,
 )
 
-SECOND = 10 ** 9
+SECOND = 10**9
 CONTAINER = ('TaskTemplate', 'ContainerSpec')
 
 # Service modes as the CLI names them, and the key of the API's Mode object for each.
@@ -46,11 +46,18 @@ _MODE_NAMES = dict((key, name) for name, key in MODE_KEYS.items())
 
 # What the engine runs with when a service has no UpdateConfig / RollbackConfig at all. Once the object exists,
 # a field it lacks is the zero value, so these are written in before a first suboption is set.
-ROLLOUT_DEFAULTS = {'Parallelism': 1, 'Delay': 0, 'FailureAction': 'pause', 'Monitor': 5 * SECOND, 'MaxFailureRatio': 0,
-                    'Order': 'stop-first'}
+ROLLOUT_DEFAULTS = {
+    'Parallelism': 1,
+    'Delay': 0,
+    'FailureAction': 'pause',
+    'Monitor': 5 * SECOND,
+    'MaxFailureRatio': 0,
+    'Order': 'stop-first',
+}
 
 
 # -- plain values --------------------------------------------------------------------------
+
 
 def _command_line(value, option_name):
     """A command as a list of arguments; a string is split like a shell would, without running one."""
@@ -109,6 +116,7 @@ def _spaceless(constraints):
 
 # -- image ---------------------------------------------------------------------------------
 
+
 def _image_parts(reference):
     """(repository, tag, digest) with Docker Hub's implicit parts spelled out, so equal references compare equal."""
     reference, _at, digest = reference.partition('@')
@@ -119,7 +127,7 @@ def _image_parts(reference):
     if '/' not in repository or not re.match(r'^[^/]*[.:][^/]*/|^localhost/', repository):
         repository = 'docker.io/' + repository
     if repository.startswith('docker.io/') and repository.count('/') == 1:
-        repository = 'docker.io/library/' + repository[len('docker.io/'):]
+        repository = 'docker.io/library/' + repository[len('docker.io/') :]
     return repository, tag, digest or None
 
 
@@ -134,6 +142,7 @@ def _same_image(desired, live):
 
 
 # -- environment ---------------------------------------------------------------------------
+
 
 def _env_from_params(params):
     """env_files first, then env, like the docker CLI; a later value of a variable wins."""
@@ -189,6 +198,7 @@ def _same_env(desired, live):
 
 # -- hosts, ulimits, healthcheck -----------------------------------------------------------
 
+
 def _hosts_to_api(value, option_name):
     """{hostname: ip} (or the CLI's "hostname:ip" strings) as the API's /etc/hosts lines "ip hostname"."""
     if isinstance(value, dict):
@@ -217,8 +227,9 @@ def _ulimits_to_api(value, option_name):
     ulimits = []
     for item in value:
         soft = item['soft']
-        ulimits.append({'Name': item['name'], 'Soft': soft, 'Hard': item['hard'] if item.get('hard') is not None
-                        else soft})
+        ulimits.append(
+            {'Name': item['name'], 'Soft': soft, 'Hard': item['hard'] if item.get('hard') is not None else soft}
+        )
     return ulimits
 
 
@@ -238,6 +249,7 @@ def _healthcheck_test(value, option_name):
 
 # -- mounts --------------------------------------------------------------------------------
 
+
 def _mounts_to_api(value, option_name):
     return [_mount_to_api(item, '%s[%d]' % (option_name, index)) for index, item in enumerate(value)]
 
@@ -252,19 +264,31 @@ def _mount_to_api(item, option_name):
         mount['Consistency'] = item['consistency']
     by_type = {
         'bind': ('BindOptions', dict(Propagation=item.get('propagation'))),
-        'volume': ('VolumeOptions', dict(
-            NoCopy=item.get('no_copy') or None,
-            Labels=item.get('labels') and _string_mapping(item['labels'], option_name + '.labels'),
-            DriverConfig=normalise(dict(Name=item.get('driver'), Options=item.get('driver_options') and _string_mapping(
-                item['driver_options'], option_name + '.driver_options'))))),
-        'tmpfs': ('TmpfsOptions', dict(
-            SizeBytes=item.get('tmpfs_size') and size_to_bytes(item['tmpfs_size'], option_name + '.tmpfs_size'),
-            Mode=item.get('tmpfs_mode') and file_mode_to_int(item['tmpfs_mode'], option_name + '.tmpfs_mode'))),
+        'volume': (
+            'VolumeOptions',
+            dict(
+                NoCopy=item.get('no_copy') or None,
+                Labels=item.get('labels') and _string_mapping(item['labels'], option_name + '.labels'),
+                DriverConfig=normalise(
+                    dict(
+                        Name=item.get('driver'),
+                        Options=item.get('driver_options')
+                        and _string_mapping(item['driver_options'], option_name + '.driver_options'),
+                    )
+                ),
+            ),
+        ),
+        'tmpfs': (
+            'TmpfsOptions',
+            dict(
+                SizeBytes=item.get('tmpfs_size') and size_to_bytes(item['tmpfs_size'], option_name + '.tmpfs_size'),
+                Mode=item.get('tmpfs_mode') and file_mode_to_int(item['tmpfs_mode'], option_name + '.tmpfs_mode'),
+            ),
+        ),
     }
     foreign = [name for name, kinds in _MOUNT_TYPE_OPTIONS.items() if item.get(name) and item['type'] not in kinds]
     if foreign:
-        raise SwarmError('%s: %s do not apply to a %s mount.'
-                         % (option_name, ', '.join(sorted(foreign)), item['type']))
+        raise SwarmError('%s: %s do not apply to a %s mount.' % (option_name, ', '.join(sorted(foreign)), item['type']))
     if item['type'] in by_type:
         key, options = by_type[item['type']]
         options = normalise(options)
@@ -274,8 +298,13 @@ def _mount_to_api(item, option_name):
 
 
 _MOUNT_TYPE_OPTIONS = {
-    'propagation': ('bind',), 'no_copy': ('volume',), 'labels': ('volume',), 'driver': ('volume',),
-    'driver_options': ('volume',), 'tmpfs_size': ('tmpfs',), 'tmpfs_mode': ('tmpfs',),
+    'propagation': ('bind',),
+    'no_copy': ('volume',),
+    'labels': ('volume',),
+    'driver': ('volume',),
+    'driver_options': ('volume',),
+    'tmpfs_size': ('tmpfs',),
+    'tmpfs_mode': ('tmpfs',),
 }
 
 
@@ -288,12 +317,20 @@ def _mount_from_api(mount):
     volume = mount.get('VolumeOptions') or {}
     driver = volume.get('DriverConfig') or {}
     tmpfs = mount.get('TmpfsOptions') or {}
-    view = dict(type=mount.get('Type'), source=mount.get('Source'), target=mount.get('Target'),
-                read_only=bool(mount.get('ReadOnly')), consistency=mount.get('Consistency'),
-                propagation=bind.get('Propagation'), no_copy=volume.get('NoCopy'), labels=volume.get('Labels'),
-                driver=driver.get('Name'), driver_options=driver.get('Options'),
-                tmpfs_size=tmpfs.get('SizeBytes') and bytes_to_size(tmpfs['SizeBytes']),
-                tmpfs_mode=tmpfs.get('Mode') and int_to_file_mode(tmpfs['Mode']))
+    view = dict(
+        type=mount.get('Type'),
+        source=mount.get('Source'),
+        target=mount.get('Target'),
+        read_only=bool(mount.get('ReadOnly')),
+        consistency=mount.get('Consistency'),
+        propagation=bind.get('Propagation'),
+        no_copy=volume.get('NoCopy'),
+        labels=volume.get('Labels'),
+        driver=driver.get('Name'),
+        driver_options=driver.get('Options'),
+        tmpfs_size=tmpfs.get('SizeBytes') and bytes_to_size(tmpfs['SizeBytes']),
+        tmpfs_mode=tmpfs.get('Mode') and int_to_file_mode(tmpfs['Mode']),
+    )
     return dict((key, value) for key, value in view.items() if value is not None)
 
 
@@ -316,6 +353,7 @@ def _mount_meanings(mounts):
 
 # -- configs and secrets -------------------------------------------------------------------
 
+
 def _file_references_to_api(kind):
     """Configs and secrets by name, with the file they become in the container; IDs are resolved later."""
     name_key = '%sName' % kind
@@ -324,17 +362,21 @@ def _file_references_to_api(kind):
         references = []
         for item in value:
             default_target = item['source'] if kind == 'Secret' else '/' + item['source']
-            references.append({
-                name_key: item['source'],
-                'File': {
-                    'Name': item.get('target') or default_target,
-                    'UID': str(item['uid']) if item.get('uid') is not None else '0',
-                    'GID': str(item['gid']) if item.get('gid') is not None else '0',
-                    'Mode': file_mode_to_int(item['mode'], option_name + '.mode') if item.get('mode') is not None
-                    else 0o444,
-                },
-            })
+            references.append(
+                {
+                    name_key: item['source'],
+                    'File': {
+                        'Name': item.get('target') or default_target,
+                        'UID': str(item['uid']) if item.get('uid') is not None else '0',
+                        'GID': str(item['gid']) if item.get('gid') is not None else '0',
+                        'Mode': file_mode_to_int(item['mode'], option_name + '.mode')
+                        if item.get('mode') is not None
+                        else 0o444,
+                    },
+                }
+            )
         return references
+
     return to_api
 
 
@@ -343,15 +385,23 @@ def _file_references_resolve(kind):
         for reference in references:
             reference['%sID' % kind] = lookup.object_id(kind.lower(), reference['%sName' % kind])
         return references
+
     return resolve
 
 
 def _file_references_from_api(kind):
     def from_api(references):
-        return [dict(source=reference.get('%sName' % kind), target=(reference.get('File') or {}).get('Name'),
-                     uid=(reference.get('File') or {}).get('UID'), gid=(reference.get('File') or {}).get('GID'),
-                     mode=int_to_file_mode((reference.get('File') or {}).get('Mode') or 0))
-                for reference in references]
+        return [
+            dict(
+                source=reference.get('%sName' % kind),
+                target=(reference.get('File') or {}).get('Name'),
+                uid=(reference.get('File') or {}).get('UID'),
+                gid=(reference.get('File') or {}).get('GID'),
+                mode=int_to_file_mode((reference.get('File') or {}).get('Mode') or 0),
+            )
+            for reference in references
+        ]
+
     return from_api
 
 
@@ -365,6 +415,7 @@ _FILE_REFERENCE_SUBOPTIONS = dict(
 
 
 # -- networks ------------------------------------------------------------------------------
+
 
 def _networks_to_api(value, option_name):
     attachments = []
@@ -390,8 +441,10 @@ def _networks_resolve(attachments, lookup):
 
 
 def _networks_describe(attachments, lookup):
-    return [dict(attachment, Target=lookup.network_name(attachment['Target']) if lookup else attachment['Target'])
-            for attachment in attachments]
+    return [
+        dict(attachment, Target=lookup.network_name(attachment['Target']) if lookup else attachment['Target'])
+        for attachment in attachments
+    ]
 
 
 def _networks_from_api(attachments):
@@ -410,16 +463,21 @@ def _networks_from_api(attachments):
 def _same_networks(desired, live):
     def meaning(attachments):
         return [dict(attachment, Aliases=sorted(attachment.get('Aliases') or [])) for attachment in attachments or []]
+
     return unordered(key=lambda attachment: attachment.get('Target'))(meaning(desired), meaning(live))
 
 
 # -- ports ---------------------------------------------------------------------------------
 
+
 def _ports_to_api(value, option_name):
     ports = []
     for item in value:
-        port = {'Protocol': item.get('protocol') or 'tcp', 'TargetPort': item['target'],
-                'PublishMode': item.get('mode') or 'ingress'}
+        port = {
+            'Protocol': item.get('protocol') or 'tcp',
+            'TargetPort': item['target'],
+            'PublishMode': item.get('mode') or 'ingress',
+        }
         if item.get('published'):
             port['PublishedPort'] = item['published']
         ports.append(port)
@@ -427,18 +485,29 @@ def _ports_to_api(value, option_name):
 
 
 def _ports_from_api(ports):
-    return [dict(published=port.get('PublishedPort'), target=port.get('TargetPort'),
-                 protocol=port.get('Protocol') or 'tcp', mode=port.get('PublishMode') or 'ingress') for port in ports]
+    return [
+        dict(
+            published=port.get('PublishedPort'),
+            target=port.get('TargetPort'),
+            protocol=port.get('Protocol') or 'tcp',
+            mode=port.get('PublishMode') or 'ingress',
+        )
+        for port in ports
+    ]
 
 
 def _same_ports(desired, live):
     def meaning(ports):
-        return [dict(port, Protocol=port.get('Protocol') or 'tcp', PublishMode=port.get('PublishMode') or 'ingress')
-                for port in ports or []]
+        return [
+            dict(port, Protocol=port.get('Protocol') or 'tcp', PublishMode=port.get('PublishMode') or 'ingress')
+            for port in ports or []
+        ]
+
     return unordered()(meaning(desired), meaning(live))
 
 
 # -- placement and resources ---------------------------------------------------------------
+
 
 def _preferences_to_api(value, option_name):
     return [{'Spread': {'SpreadDescriptor': item['spread']}} for item in value]
@@ -470,6 +539,7 @@ def _generic_resources_from_api(resources):
 
 
 # -- mode ----------------------------------------------------------------------------------
+
 
 def _mode_to_api(value, option_name):
     return {MODE_KEYS[value]: {}}
@@ -507,25 +577,33 @@ def _max_concurrent_path(spec):
 
 # -- the declarations ----------------------------------------------------------------------
 
+
 def _rollout_options(failure_actions):
     return (
         SpecOption('parallelism', dict(type='int'), ('Parallelism',), api_default=0),
         duration_option('delay', ('Delay',), api_default=0),
-        SpecOption('failure_action', dict(type='str', choices=list(failure_actions)), ('FailureAction',),
-                   api_default='pause'),
+        SpecOption(
+            'failure_action', dict(type='str', choices=list(failure_actions)), ('FailureAction',), api_default='pause'
+        ),
         duration_option('monitor', ('Monitor',), api_default=0),
         SpecOption('max_failure_ratio', dict(type='float'), ('MaxFailureRatio',), api_default=0),
-        SpecOption('order', dict(type='str', choices=['stop-first', 'start-first']), ('Order',),
-                   api_default='stop-first'),
+        SpecOption(
+            'order', dict(type='str', choices=['stop-first', 'start-first']), ('Order',), api_default='stop-first'
+        ),
     )
 
 
 def _file_reference_option(name, kind):
     # The option names Swarm secrets and configs; it never carries their content, so it is not hidden from logs.
-    return SpecOption(name, dict(type='list', elements='dict', options=_FILE_REFERENCE_SUBOPTIONS, no_log=False),
-                      CONTAINER + ('%ss' % kind,), to_api=_file_references_to_api(kind),
-                      resolve=_file_references_resolve(kind), from_api=_file_references_from_api(kind),
-                      same=unordered(key=lambda reference: (reference.get('File') or {}).get('Name') or ''))
+    return SpecOption(
+        name,
+        dict(type='list', elements='dict', options=_FILE_REFERENCE_SUBOPTIONS, no_log=False),
+        CONTAINER + ('%ss' % kind,),
+        to_api=_file_references_to_api(kind),
+        resolve=_file_references_resolve(kind),
+        from_api=_file_references_from_api(kind),
+        same=unordered(key=lambda reference: (reference.get('File') or {}).get('Name') or ''),
+    )
 
 
 _MOUNT_SUBOPTIONS = dict(
@@ -547,9 +625,16 @@ SERVICE_OPTIONS = (
     SpecOption('image', dict(type='str'), CONTAINER + ('Image',), same=_same_image),
     SpecOption('command', dict(type='raw', aliases=['args']), CONTAINER + ('Args',), to_api=_command_line),
     SpecOption('entrypoint', dict(type='raw'), CONTAINER + ('Command',), to_api=_command_line),
-    SpecOption('env', dict(type='raw'), CONTAINER + ('Env',), read=_env_from_params, to_api=_env_to_api,
-               from_api=_env_mapping, same=_same_env,
-               companions=dict(env_files=dict(type='list', elements='path'))),
+    SpecOption(
+        'env',
+        dict(type='raw'),
+        CONTAINER + ('Env',),
+        read=_env_from_params,
+        to_api=_env_to_api,
+        from_api=_env_mapping,
+        same=_same_env,
+        companions=dict(env_files=dict(type='list', elements='path')),
+    ),
     SpecOption('labels', dict(type='dict'), ('Labels',), to_api=_string_mapping),
     SpecOption('container_labels', dict(type='dict'), CONTAINER + ('Labels',), to_api=_string_mapping),
     SpecOption('hostname', dict(type='str'), CONTAINER + ('Hostname',)),
@@ -561,86 +646,204 @@ SERVICE_OPTIONS = (
     SpecOption('init', dict(type='bool'), CONTAINER + ('Init',), api_default=False),
     SpecOption('read_only', dict(type='bool'), CONTAINER + ('ReadOnly',), api_default=False),
     SpecOption('tty', dict(type='bool'), CONTAINER + ('TTY',), api_default=False),
-    SpecOption('cap_add', dict(type='list', elements='str'), CONTAINER + ('CapabilityAdd',), to_api=_capabilities,
-               same=unordered()),
-    SpecOption('cap_drop', dict(type='list', elements='str'), CONTAINER + ('CapabilityDrop',), to_api=_capabilities,
-               same=unordered()),
+    SpecOption(
+        'cap_add',
+        dict(type='list', elements='str'),
+        CONTAINER + ('CapabilityAdd',),
+        to_api=_capabilities,
+        same=unordered(),
+    ),
+    SpecOption(
+        'cap_drop',
+        dict(type='list', elements='str'),
+        CONTAINER + ('CapabilityDrop',),
+        to_api=_capabilities,
+        same=unordered(),
+    ),
     SpecOption('sysctls', dict(type='dict'), CONTAINER + ('Sysctls',), to_api=_string_mapping),
-    SpecOption('ulimits', dict(type='list', elements='dict', options=dict(
-        name=dict(type='str', required=True), soft=dict(type='int', required=True), hard=dict(type='int'))),
-        CONTAINER + ('Ulimits',), to_api=_ulimits_to_api, from_api=_ulimits_from_api,
-        same=unordered(key=lambda ulimit: ulimit.get('Name'))),
+    SpecOption(
+        'ulimits',
+        dict(
+            type='list',
+            elements='dict',
+            options=dict(
+                name=dict(type='str', required=True), soft=dict(type='int', required=True), hard=dict(type='int')
+            ),
+        ),
+        CONTAINER + ('Ulimits',),
+        to_api=_ulimits_to_api,
+        from_api=_ulimits_from_api,
+        same=unordered(key=lambda ulimit: ulimit.get('Name')),
+    ),
     SpecOption('dns', dict(type='list', elements='str'), CONTAINER + ('DNSConfig', 'Nameservers')),
     SpecOption('dns_search', dict(type='list', elements='str'), CONTAINER + ('DNSConfig', 'Search')),
     SpecOption('dns_options', dict(type='list', elements='str'), CONTAINER + ('DNSConfig', 'Options')),
-    SpecOption('hosts', dict(type='raw'), CONTAINER + ('Hosts',), to_api=_hosts_to_api, from_api=_hosts_from_api,
-               same=_same_hosts),
-    OptionGroup('healthcheck', CONTAINER + ('Healthcheck',), (
-        SpecOption('test', dict(type='raw'), ('Test',), to_api=_healthcheck_test),
-        duration_option('interval', ('Interval',)),
-        duration_option('timeout', ('Timeout',)),
-        SpecOption('retries', dict(type='int'), ('Retries',)),
-        duration_option('start_period', ('StartPeriod',)),
-        duration_option('start_interval', ('StartInterval',), min_api_version='1.44'),
-    )),
-    SpecOption('isolation', dict(type='str', choices=['default', 'process', 'hyperv']), CONTAINER + ('Isolation',),
-               api_default='default'),
-    SpecOption('mounts', dict(type='list', elements='dict', options=_MOUNT_SUBOPTIONS), CONTAINER + ('Mounts',),
-               to_api=_mounts_to_api, from_api=_mounts_from_api, same=_same_mounts),
+    SpecOption(
+        'hosts',
+        dict(type='raw'),
+        CONTAINER + ('Hosts',),
+        to_api=_hosts_to_api,
+        from_api=_hosts_from_api,
+        same=_same_hosts,
+    ),
+    OptionGroup(
+        'healthcheck',
+        CONTAINER + ('Healthcheck',),
+        (
+            SpecOption('test', dict(type='raw'), ('Test',), to_api=_healthcheck_test),
+            duration_option('interval', ('Interval',)),
+            duration_option('timeout', ('Timeout',)),
+            SpecOption('retries', dict(type='int'), ('Retries',)),
+            duration_option('start_period', ('StartPeriod',)),
+            duration_option('start_interval', ('StartInterval',), min_api_version='1.44'),
+        ),
+    ),
+    SpecOption(
+        'isolation',
+        dict(type='str', choices=['default', 'process', 'hyperv']),
+        CONTAINER + ('Isolation',),
+        api_default='default',
+    ),
+    SpecOption(
+        'mounts',
+        dict(type='list', elements='dict', options=_MOUNT_SUBOPTIONS),
+        CONTAINER + ('Mounts',),
+        to_api=_mounts_to_api,
+        from_api=_mounts_from_api,
+        same=_same_mounts,
+    ),
     _file_reference_option('configs', 'Config'),
     _file_reference_option('secrets', 'Secret'),
-    OptionGroup('resources', ('TaskTemplate', 'Resources'), (
-        OptionGroup('limits', ('Limits',), (
-            SpecOption('cpus', dict(type='float'), ('NanoCPUs',), to_api=_cpus_to_nano, from_api=_nano_to_cpus),
-            SpecOption('memory', dict(type='raw'), ('MemoryBytes',), to_api=_size, from_api=bytes_to_size),
-            SpecOption('pids', dict(type='int'), ('Pids',)),
-        )),
-        OptionGroup('reservations', ('Reservations',), (
-            SpecOption('cpus', dict(type='float'), ('NanoCPUs',), to_api=_cpus_to_nano, from_api=_nano_to_cpus),
-            SpecOption('memory', dict(type='raw'), ('MemoryBytes',), to_api=_size, from_api=bytes_to_size),
-            SpecOption('generic_resources', dict(type='list', elements='dict', options=dict(
-                kind=dict(type='str', required=True), value=dict(type='raw', required=True))),
-                ('GenericResources',), to_api=_generic_resources_to_api, from_api=_generic_resources_from_api,
-                same=unordered()),
-        )),
-    )),
-    OptionGroup('restart_policy', ('TaskTemplate', 'RestartPolicy'), (
-        SpecOption('condition', dict(type='str', choices=['none', 'on-failure', 'any']), ('Condition',),
-                   api_default='any'),
-        duration_option('delay', ('Delay',), api_default=5 * SECOND),
-        SpecOption('max_attempts', dict(type='int'), ('MaxAttempts',), api_default=0),
-        duration_option('window', ('Window',), api_default=0),
-    )),
-    OptionGroup('placement', ('TaskTemplate', 'Placement'), (
-        SpecOption('constraints', dict(type='list', elements='str'), ('Constraints',), same=_same_constraints),
-        SpecOption('preferences', dict(type='list', elements='dict', options=dict(
-            spread=dict(type='str', required=True))), ('Preferences',), to_api=_preferences_to_api,
-            from_api=_preferences_from_api),
-        SpecOption('max_replicas_per_node', dict(type='int'), ('MaxReplicas',), api_default=0),
-    )),
-    SpecOption('networks', dict(type='list', elements='raw'), ('TaskTemplate', 'Networks'), to_api=_networks_to_api,
-               resolve=_networks_resolve, describe=_networks_describe, from_api=_networks_from_api,
-               same=_same_networks),
-    OptionGroup('logging', ('TaskTemplate', 'LogDriver'), (
-        SpecOption('driver', dict(type='str'), ('Name',)),
-        SpecOption('options', dict(type='dict'), ('Options',), to_api=_string_mapping),
-    )),
-    SpecOption('mode', dict(type='str', choices=list(MODE_KEYS)), ('Mode',), to_api=_mode_to_api, from_api=mode_of,
-               same=_same_mode, merge=_merge_mode, api_default={'Replicated': {}}),
-    SpecOption('replicas', dict(type='int'), _replicas_path, api_default=1,
-               description='replicas applies only to replicated and replicated-job services.'),
-    SpecOption('max_concurrent', dict(type='int'), _max_concurrent_path,
-               description='max_concurrent applies only to replicated-job services.'),
-    OptionGroup('update_config', ('UpdateConfig',), _rollout_options(('continue', 'pause', 'rollback')),
-                when_absent=ROLLOUT_DEFAULTS),
-    OptionGroup('rollback_config', ('RollbackConfig',), _rollout_options(('continue', 'pause')),
-                when_absent=ROLLOUT_DEFAULTS),
-    SpecOption('endpoint_mode', dict(type='str', choices=['vip', 'dnsrr']), ('EndpointSpec', 'Mode'),
-               api_default='vip'),
-    SpecOption('publish', dict(type='list', elements='dict', options=dict(
-        published=dict(type='int'),
-        target=dict(type='int', required=True),
-        protocol=dict(type='str', default='tcp', choices=['tcp', 'udp', 'sctp']),
-        mode=dict(type='str', default='ingress', choices=['ingress', 'host']))),
-        ('EndpointSpec', 'Ports'), to_api=_ports_to_api, from_api=_ports_from_api, same=_same_ports),
+    OptionGroup(
+        'resources',
+        ('TaskTemplate', 'Resources'),
+        (
+            OptionGroup(
+                'limits',
+                ('Limits',),
+                (
+                    SpecOption('cpus', dict(type='float'), ('NanoCPUs',), to_api=_cpus_to_nano, from_api=_nano_to_cpus),
+                    SpecOption('memory', dict(type='raw'), ('MemoryBytes',), to_api=_size, from_api=bytes_to_size),
+                    SpecOption('pids', dict(type='int'), ('Pids',)),
+                ),
+            ),
+            OptionGroup(
+                'reservations',
+                ('Reservations',),
+                (
+                    SpecOption('cpus', dict(type='float'), ('NanoCPUs',), to_api=_cpus_to_nano, from_api=_nano_to_cpus),
+                    SpecOption('memory', dict(type='raw'), ('MemoryBytes',), to_api=_size, from_api=bytes_to_size),
+                    SpecOption(
+                        'generic_resources',
+                        dict(
+                            type='list',
+                            elements='dict',
+                            options=dict(kind=dict(type='str', required=True), value=dict(type='raw', required=True)),
+                        ),
+                        ('GenericResources',),
+                        to_api=_generic_resources_to_api,
+                        from_api=_generic_resources_from_api,
+                        same=unordered(),
+                    ),
+                ),
+            ),
+        ),
+    ),
+    OptionGroup(
+        'restart_policy',
+        ('TaskTemplate', 'RestartPolicy'),
+        (
+            SpecOption(
+                'condition', dict(type='str', choices=['none', 'on-failure', 'any']), ('Condition',), api_default='any'
+            ),
+            duration_option('delay', ('Delay',), api_default=5 * SECOND),
+            SpecOption('max_attempts', dict(type='int'), ('MaxAttempts',), api_default=0),
+            duration_option('window', ('Window',), api_default=0),
+        ),
+    ),
+    OptionGroup(
+        'placement',
+        ('TaskTemplate', 'Placement'),
+        (
+            SpecOption('constraints', dict(type='list', elements='str'), ('Constraints',), same=_same_constraints),
+            SpecOption(
+                'preferences',
+                dict(type='list', elements='dict', options=dict(spread=dict(type='str', required=True))),
+                ('Preferences',),
+                to_api=_preferences_to_api,
+                from_api=_preferences_from_api,
+            ),
+            SpecOption('max_replicas_per_node', dict(type='int'), ('MaxReplicas',), api_default=0),
+        ),
+    ),
+    SpecOption(
+        'networks',
+        dict(type='list', elements='raw'),
+        ('TaskTemplate', 'Networks'),
+        to_api=_networks_to_api,
+        resolve=_networks_resolve,
+        describe=_networks_describe,
+        from_api=_networks_from_api,
+        same=_same_networks,
+    ),
+    OptionGroup(
+        'logging',
+        ('TaskTemplate', 'LogDriver'),
+        (
+            SpecOption('driver', dict(type='str'), ('Name',)),
+            SpecOption('options', dict(type='dict'), ('Options',), to_api=_string_mapping),
+        ),
+    ),
+    SpecOption(
+        'mode',
+        dict(type='str', choices=list(MODE_KEYS)),
+        ('Mode',),
+        to_api=_mode_to_api,
+        from_api=mode_of,
+        same=_same_mode,
+        merge=_merge_mode,
+        api_default={'Replicated': {}},
+    ),
+    SpecOption(
+        'replicas',
+        dict(type='int'),
+        _replicas_path,
+        api_default=1,
+        description='replicas applies only to replicated and replicated-job services.',
+    ),
+    SpecOption(
+        'max_concurrent',
+        dict(type='int'),
+        _max_concurrent_path,
+        description='max_concurrent applies only to replicated-job services.',
+    ),
+    OptionGroup(
+        'update_config',
+        ('UpdateConfig',),
+        _rollout_options(('continue', 'pause', 'rollback')),
+        when_absent=ROLLOUT_DEFAULTS,
+    ),
+    OptionGroup(
+        'rollback_config', ('RollbackConfig',), _rollout_options(('continue', 'pause')), when_absent=ROLLOUT_DEFAULTS
+    ),
+    SpecOption(
+        'endpoint_mode', dict(type='str', choices=['vip', 'dnsrr']), ('EndpointSpec', 'Mode'), api_default='vip'
+    ),
+    SpecOption(
+        'publish',
+        dict(
+            type='list',
+            elements='dict',
+            options=dict(
+                published=dict(type='int'),
+                target=dict(type='int', required=True),
+                protocol=dict(type='str', default='tcp', choices=['tcp', 'udp', 'sctp']),
+                mode=dict(type='str', default='ingress', choices=['ingress', 'host']),
+            ),
+        ),
+        ('EndpointSpec', 'Ports'),
+        to_api=_ports_to_api,
+        from_api=_ports_from_api,
+        same=_same_ports,
+    ),
 )

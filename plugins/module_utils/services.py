@@ -67,10 +67,14 @@ class ServiceReferences:
 
     def _objects(self, kind):
         if kind not in self._listed:
-            listing = {'network': self._client.networks, 'config': self._client.configs,
-                       'secret': self._client.secrets}[kind]()
-            self._listed[kind] = [(item.get('ID') or item.get('Id'), item.get('Name') or item['Spec']['Name'])
-                                  for item in listing or []]
+            listing = {
+                'network': self._client.networks,
+                'config': self._client.configs,
+                'secret': self._client.secrets,
+            }[kind]()
+            self._listed[kind] = [
+                (item.get('ID') or item.get('Id'), item.get('Name') or item['Spec']['Name']) for item in listing or []
+            ]
         return self._listed[kind]
 
     def object_id(self, kind, name):
@@ -81,8 +85,9 @@ class ServiceReferences:
         matches = [object_id for object_id, _name in objects if object_id.startswith(name)]
         if len(matches) == 1:
             return matches[0]
-        raise SwarmError('The %s %r does not exist in this swarm: create it before the service that uses it.'
-                         % (kind, name))
+        raise SwarmError(
+            'The %s %r does not exist in this swarm: create it before the service that uses it.' % (kind, name)
+        )
 
     def network_name(self, network_id):
         for object_id, object_name in self._objects('network'):
@@ -153,12 +158,18 @@ def _check_api_version(client, desired):
     api_version = client.api.api_version
     too_new = options_needing_newer_api(SERVICE_OPTIONS, desired, api_version)
     if too_new:
-        raise SwarmError('The Docker engine at %s speaks API %s; %s. Leave these options out for this engine.' % (
-            client.docker_host, api_version,
-            '; '.join('%s needs API %s or newer' % (name, version) for name, version in too_new)))
+        raise SwarmError(
+            'The Docker engine at %s speaks API %s; %s. Leave these options out for this engine.'
+            % (
+                client.docker_host,
+                api_version,
+                '; '.join('%s needs API %s or newer' % (name, version) for name, version in too_new),
+            )
+        )
 
 
 # -- desired specs -------------------------------------------------------------------------
+
 
 def desired_spec(params, desired, live_spec):
     """The spec the task asks for: the live spec with the task's options written in (merge), or with every
@@ -209,14 +220,17 @@ def _short(value):
 
 # -- planning ------------------------------------------------------------------------------
 
+
 def _plan_creation(client, params, desired, references, outcome):
     if 'image' not in desired:
         raise SwarmError('Service %s does not exist; creating it needs image.' % params['name'])
     spec = desired_spec(params, desired, {})
     names = managed_option_names(params, desired)
     plan = Plan(before=dict(state='absent'), after=_view(spec, names, references))
-    plan.add('create service %s (%s, image %s)' % (params['name'], _mode_summary(spec), desired['image']),
-             lambda: _create(client, params, spec, outcome))
+    plan.add(
+        'create service %s (%s, image %s)' % (params['name'], _mode_summary(spec), desired['image']),
+        lambda: _create(client, params, spec, outcome),
+    )
     return plan
 
 
@@ -236,20 +250,29 @@ def _plan_update(client, params, service, desired, references, outcome):
             raise SwarmError(
                 'Service %s is %s; the task asks for %s. The engine cannot change the mode of a service in place. '
                 'Set recreate: true to remove the service and create it again (all its tasks are replaced at once), '
-                'or keep mode: %s.' % (name, mode_of(live_spec.get('Mode')), mode_of(spec.get('Mode')),
-                                       mode_of(live_spec.get('Mode'))))
-        plan.add('remove service %s to re-create it: %s' % (name, _changes_summary(before, after, changed)),
-                 lambda: _remove(client, params, service['ID'], outcome))
-        plan.add('create service %s (%s, image %s)' % (name, _mode_summary(spec), _image_of(spec)),
-                 lambda: _create(client, params, spec, outcome))
+                'or keep mode: %s.'
+                % (name, mode_of(live_spec.get('Mode')), mode_of(spec.get('Mode')), mode_of(live_spec.get('Mode')))
+            )
+        plan.add(
+            'remove service %s to re-create it: %s' % (name, _changes_summary(before, after, changed)),
+            lambda: _remove(client, params, service['ID'], outcome),
+        )
+        plan.add(
+            'create service %s (%s, image %s)' % (name, _mode_summary(spec), _image_of(spec)),
+            lambda: _create(client, params, spec, outcome),
+        )
         return plan
     if changed or params['force_update']:
         what = [_changes_summary(before, after, changed)] if changed else []
         if params['force_update']:
-            what.append('force new tasks (ForceUpdate %d -> %d)' % (
-                (live_spec.get('TaskTemplate') or {}).get('ForceUpdate') or 0, spec['TaskTemplate']['ForceUpdate']))
-        plan.add('update service %s: %s' % (name, '; '.join(what)),
-                 lambda: _update(client, params, service['ID'], desired, outcome))
+            what.append(
+                'force new tasks (ForceUpdate %d -> %d)'
+                % ((live_spec.get('TaskTemplate') or {}).get('ForceUpdate') or 0, spec['TaskTemplate']['ForceUpdate'])
+            )
+        plan.add(
+            'update service %s: %s' % (name, '; '.join(what)),
+            lambda: _update(client, params, service['ID'], desired, outcome),
+        )
     return plan
 
 
@@ -257,8 +280,10 @@ def _plan_rollback(client, params, service, outcome):
     name = params['name']
     set_options = [option.name for option in leaves_of(SERVICE_OPTIONS) if option.param_value(params) is not None]
     if set_options or params['force_update']:
-        raise SwarmError('rollback: true returns service %s to its previous spec; it cannot be combined with options '
-                         'that change the spec (%s).' % (name, ', '.join(set_options or ['force_update'])))
+        raise SwarmError(
+            'rollback: true returns service %s to its previous spec; it cannot be combined with options '
+            'that change the spec (%s).' % (name, ', '.join(set_options or ['force_update']))
+        )
     if service is None:
         raise SwarmError('Service %s does not exist: there is nothing to roll back.' % name)
     live_spec = live_spec_of(service)
@@ -273,9 +298,11 @@ def _plan_rollback(client, params, service, outcome):
     previous_spec = live_spec_of({'Spec': previous})
     plan.after = _view(previous_spec, None, references)
     changed = changed_options(SERVICE_OPTIONS, live_spec, previous_spec)
-    plan.add('roll service %s back to its previous spec: %s' % (
-        name, _changes_summary(plan.before, plan.after, changed) or 'fields no option manages'),
-        lambda: _roll_back(client, params, service['ID'], outcome))
+    plan.add(
+        'roll service %s back to its previous spec: %s'
+        % (name, _changes_summary(plan.before, plan.after, changed) or 'fields no option manages'),
+        lambda: _roll_back(client, params, service['ID'], outcome),
+    )
     return plan
 
 
@@ -285,6 +312,7 @@ def _same_spec(previous, live_spec):
         spec = live_spec_of({'Spec': spec})
         spec.get('TaskTemplate', {}).pop('ForceUpdate', None)
         return normalise(spec)
+
     return comparable(previous) == comparable(live_spec)
 
 
@@ -316,6 +344,7 @@ def _image_of(spec):
 
 # -- applying ------------------------------------------------------------------------------
 
+
 def _create(client, params, spec, outcome):
     created = client.service_create(spec, with_registry_auth=params['with_registry_auth'])
     if params['wait']:
@@ -326,19 +355,25 @@ def _update(client, params, service_id, desired, outcome):
     def read_and_write():
         service = client.service_inspect(service_id)
         spec = desired_spec(params, desired, live_spec_of(service))
-        client.service_update(service_id, service['Version']['Index'], spec,
-                              with_registry_auth=params['with_registry_auth'])
+        client.service_update(
+            service_id, service['Version']['Index'], spec, with_registry_auth=params['with_registry_auth']
+        )
+
     client.retry_out_of_sequence(read_and_write)
     if params['wait']:
         attempted = (client.service_inspect(service_id)['Spec'] or {}).get('TaskTemplate')
-        _wait(outcome, Rollout(client, service_id, attempted_template=attempted, stability=stability_seconds(params)),
-              params)
+        _wait(
+            outcome,
+            Rollout(client, service_id, attempted_template=attempted, stability=stability_seconds(params)),
+            params,
+        )
 
 
 def _roll_back(client, params, service_id, outcome):
     def read_and_write():
         service = client.service_inspect(service_id)
         client.service_update(service_id, service['Version']['Index'], service['Spec'], rollback='previous')
+
     client.retry_out_of_sequence(read_and_write)
     if params['wait']:
         _wait(outcome, Rollout(client, service_id, rolling_back=True, stability=stability_seconds(params)), params)
@@ -356,8 +391,11 @@ def _remove(client, params, service_id, outcome):
 
 def _tasks_stopped(client, service_id):
     # The engine no longer filters by a removed service, so its leftover tasks are picked from the whole list.
-    active = [task for task in client.tasks() if task.get('ServiceID') == service_id
-              and (task.get('Status') or {}).get('State') not in _ENDED_STATES]
+    active = [
+        task
+        for task in client.tasks()
+        if task.get('ServiceID') == service_id and (task.get('Status') or {}).get('State') not in _ENDED_STATES
+    ]
     return not active, '%d tasks still running or starting' % len(active)
 
 
@@ -370,6 +408,7 @@ def _wait(outcome, rollout, params):
 
 
 # -- waiting for a rollout -----------------------------------------------------------------
+
 
 class Rollout:
     """Whether a service's rollout converged: every desired task running the current spec (or completed, for
@@ -406,8 +445,9 @@ class Rollout:
         update = service.get('UpdateStatus') or {}
         state = update.get('State')
         if state in self._failed_states():
-            raise SwarmError(self._failure_message(service, tasks, update), waited_seconds=self.elapsed(),
-                             update_status=update)
+            raise SwarmError(
+                self._failure_message(service, tasks, update), waited_seconds=self.elapsed(), update_status=update
+            )
         done, progress = self._converged(service, tasks)
         if state in ('updating', 'rollback_started'):
             done, progress = False, 'update %s; %s' % (state, progress)
@@ -422,15 +462,20 @@ class Rollout:
         name = service['Spec']['Name']
         if self._watched is not None:
             states = dict((task['ID'], task) for task in tasks)
-            stopped = [states.get(task_id) or dict(ID=task_id, Status=dict(State='removed'))
-                       for task_id in sorted(self._watched) if _task_state(states.get(task_id)) != 'running']
+            stopped = [
+                states.get(task_id) or dict(ID=task_id, Status=dict(State='removed'))
+                for task_id in sorted(self._watched)
+                if _task_state(states.get(task_id)) != 'running'
+            ]
             if stopped:
-                self._unstable = ([self._describe_task(name, task) for task in stopped] +
-                                  self._unstable)[:_SHOWN_UNSTABLE_TASKS]
+                self._unstable = ([self._describe_task(name, task) for task in stopped] + self._unstable)[
+                    :_SHOWN_UNSTABLE_TASKS
+                ]
                 self._watched = None
         window = self._window(service)
-        running = set(task['ID'] for task in tasks if task.get('DesiredState') == 'running' and
-                      _task_state(task) == 'running')
+        running = set(
+            task['ID'] for task in tasks if task.get('DesiredState') == 'running' and _task_state(task) == 'running'
+        )
         if not converged:
             self._watched = None
         elif self._watched is None or not self._watched <= running:
@@ -479,10 +524,17 @@ class Rollout:
         if waiting:
             progress += '; ' + ', '.join(self._describe_task(name, task, outdated) for task in waiting[:5])
         # Tasks of the current spec that ended say why nothing runs (a failing health check, a crash).
-        ended = sorted((task for task in tasks if task.get('DesiredState') != 'running' and
-                        _task_state(task) in _ENDED_STATES and
-                        _comparable_task_spec(task.get('Spec')) == template),
-                       key=lambda task: (task.get('Status') or {}).get('Timestamp') or '', reverse=True)
+        ended = sorted(
+            (
+                task
+                for task in tasks
+                if task.get('DesiredState') != 'running'
+                and _task_state(task) in _ENDED_STATES
+                and _comparable_task_spec(task.get('Spec')) == template
+            ),
+            key=lambda task: (task.get('Status') or {}).get('Timestamp') or '',
+            reverse=True,
+        )
         if ended and not done:
             progress += '; recently ended: ' + ', '.join(self._describe_task(name, task) for task in ended[:3])
         return done, progress
@@ -516,8 +568,9 @@ class Rollout:
         with_tasks = set(task.get('NodeID') for task in tasks)
         eligible = set()
         for node in self._client.nodes():
-            if (node.get('Status') or {}).get('State') != 'ready' or \
-                    (node.get('Spec') or {}).get('Availability') != 'active':
+            if (node.get('Status') or {}).get('State') != 'ready' or (node.get('Spec') or {}).get(
+                'Availability'
+            ) != 'active':
                 continue
             verdict = node_matches(node, constraints)
             if verdict or (verdict is None and node['ID'] in with_tasks):
@@ -544,11 +597,15 @@ class Rollout:
         if self._rolling_back:
             headline = 'Service %s: the rollback did not finish: it is %s (%s).' % (name, state, update.get('Message'))
         elif state == 'paused':
-            headline = ('Service %s: the update is paused (%s). Fix the cause and run again, or return to the previous '
-                        'spec with rollback: true.' % (name, update.get('Message')))
+            headline = (
+                'Service %s: the update is paused (%s). Fix the cause and run again, or return to the previous '
+                'spec with rollback: true.' % (name, update.get('Message'))
+            )
         else:
-            headline = ('Service %s: the update failed and the engine rolled it back (%s: %s); the service is on its '
-                        'previous spec.' % (name, state, update.get('Message')))
+            headline = (
+                'Service %s: the update failed and the engine rolled it back (%s: %s); the service is on its '
+                'previous spec.' % (name, state, update.get('Message'))
+            )
         failing = self._failing_tasks(tasks)
         if failing:
             headline += ' Failing tasks: %s.' % '; '.join(self._describe_task(name, task) for task in failing)
@@ -596,9 +653,9 @@ def node_matches(node, constraints):
             return None
         key, value = [part.strip() for part in constraint.split(operator, 1)]
         if key.startswith('node.labels.'):
-            actual = ((node.get('Spec') or {}).get('Labels') or {}).get(key[len('node.labels.'):])
+            actual = ((node.get('Spec') or {}).get('Labels') or {}).get(key[len('node.labels.') :])
         elif key.startswith('engine.labels.'):
-            actual = ((description.get('Engine') or {}).get('Labels') or {}).get(key[len('engine.labels.'):])
+            actual = ((description.get('Engine') or {}).get('Labels') or {}).get(key[len('engine.labels.') :])
         elif key in known:
             actual = known[key]
         else:
@@ -611,10 +668,14 @@ def node_matches(node, constraints):
 
 # -- result --------------------------------------------------------------------------------
 
+
 def _report(client, name, outcome):
     service = find_service(client, name, status=True)
-    return dict(service=describe_service(client, service) if service else None,
-                waited_seconds=outcome.waited_seconds, waited_for=outcome.waited_for)
+    return dict(
+        service=describe_service(client, service) if service else None,
+        waited_seconds=outcome.waited_seconds,
+        waited_for=outcome.waited_for,
+    )
 
 
 def describe_service(client, service, references=None):

@@ -25,11 +25,11 @@ _DURATION_UNITS_NS = {
     'ns': 1,
     'us': 1000,
     'µs': 1000,
-    'ms': 1000 ** 2,
-    's': 1000 ** 3,
-    'm': 60 * 1000 ** 3,
-    'h': 3600 * 1000 ** 3,
-    'd': 86400 * 1000 ** 3,
+    'ms': 1000**2,
+    's': 1000**3,
+    'm': 60 * 1000**3,
+    'h': 3600 * 1000**3,
+    'd': 86400 * 1000**3,
 }
 _DURATION_PART = re.compile(r'(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)')
 
@@ -44,10 +44,10 @@ def duration_to_ns(value, option_name='duration'):
     if isinstance(value, bool):
         raise SwarmError('%s must be a duration such as "30s" or "2160h", not %r.' % (option_name, value))
     if isinstance(value, (int, float)):
-        return int(value * 1000 ** 3)
+        return int(value * 1000**3)
     text = str(value).strip()
     if re.match(r'^\d+(\.\d+)?$', text):
-        return int(float(text) * 1000 ** 3)
+        return int(float(text) * 1000**3)
     position = 0
     total = 0.0
     for match in _DURATION_PART.finditer(text):
@@ -76,7 +76,7 @@ def ns_to_duration(nanoseconds):
     return ''.join(parts)
 
 
-_SIZE_UNITS = {'': 1, 'b': 1, 'k': 1024, 'm': 1024 ** 2, 'g': 1024 ** 3, 't': 1024 ** 4}
+_SIZE_UNITS = {'': 1, 'b': 1, 'k': 1024, 'm': 1024**2, 'g': 1024**3, 't': 1024**4}
 _SIZE = re.compile(r'^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$', re.IGNORECASE)
 
 
@@ -118,8 +118,10 @@ def int_to_file_mode(number):
 
 def unordered(key=None):
     """A ``same`` hook for lists whose order means nothing; ``key`` sorts their items (default: their JSON)."""
+
     def same(desired, live):
         return _sorted(desired, key) == _sorted(live, key)
+
     return same
 
 
@@ -150,9 +152,23 @@ class SpecOption:
     - ``min_api_version``: the first Engine API version that has the field.
     """
 
-    def __init__(self, name, argument_spec, api_path, description='', to_api=None, from_api=None,
-                 api_default=None, same=None, merge=None, resolve=None, describe=None, read=None, companions=None,
-                 min_api_version=None):
+    def __init__(
+        self,
+        name,
+        argument_spec,
+        api_path,
+        description='',
+        to_api=None,
+        from_api=None,
+        api_default=None,
+        same=None,
+        merge=None,
+        resolve=None,
+        describe=None,
+        read=None,
+        companions=None,
+        min_api_version=None,
+    ):
         self.name = name
         self.param_path = (name,)
         self.argument_spec = argument_spec
@@ -210,7 +226,7 @@ class SpecOption:
         if value is not None:
             return value
         if self.group_default is not None and get_path(live_spec, self.group_path) is None:
-            return get_path(self.group_default, path[len(self.group_path):])
+            return get_path(self.group_default, path[len(self.group_path) :])
         return self.api_default
 
     def same(self, desired, live):
@@ -262,8 +278,9 @@ def leaves_of(options):
 
 
 def duration_option(name, api_path, description='', **hooks):
-    return SpecOption(name, dict(type='raw'), api_path, description, to_api=duration_to_ns, from_api=ns_to_duration,
-                      **hooks)
+    return SpecOption(
+        name, dict(type='raw'), api_path, description, to_api=duration_to_ns, from_api=ns_to_duration, **hooks
+    )
 
 
 def argument_spec_of(options):
@@ -313,9 +330,13 @@ def desired_api_values(options, params, references=None):
 
 def options_needing_newer_api(options, desired_values, api_version):
     """[(option name, API version it needs)] for the options the task sets that this engine does not have."""
-    return [(option.name, option.min_api_version) for option in leaves_of(options)
-            if option.name in desired_values and option.min_api_version
-            and version_tuple(api_version) < version_tuple(option.min_api_version)]
+    return [
+        (option.name, option.min_api_version)
+        for option in leaves_of(options)
+        if option.name in desired_values
+        and option.min_api_version
+        and version_tuple(api_version) < version_tuple(option.min_api_version)
+    ]
 
 
 def apply_to_spec(options, desired_values, spec):
@@ -356,16 +377,21 @@ def options_view(options, spec, references=None, names=None):
 
 def differing_options(options, desired_values, live_spec):
     """Names of the options whose desired value is not what the live spec holds, in declaration order."""
-    return [option.name for option in leaves_of(options)
-            if option.name in desired_values
-            and not option.same(desired_values[option.name], option.live_value(live_spec))]
+    return [
+        option.name
+        for option in leaves_of(options)
+        if option.name in desired_values and not option.same(desired_values[option.name], option.live_value(live_spec))
+    ]
 
 
 def changed_options(options, before_spec, after_spec, names=None):
     """Names of the options whose value differs between two whole specs (``names``: only those)."""
-    return [option.name for option in leaves_of(options)
-            if (names is None or option.name in names)
-            and not option.same(option.live_value(after_spec), option.live_value(before_spec))]
+    return [
+        option.name
+        for option in leaves_of(options)
+        if (names is None or option.name in names)
+        and not option.same(option.live_value(after_spec), option.live_value(before_spec))
+    ]
 
 
 def normalise(value):

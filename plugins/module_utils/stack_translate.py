@@ -28,7 +28,7 @@ DEFAULT_NETWORK = 'default'
 DEFAULT_NETWORK_DRIVER = 'overlay'
 # Networks every node has; a service attaches to them by name, without aliases.
 _BUILTIN_NETWORKS = ('bridge', 'host', 'none')
-_NANO = 10 ** 9
+_NANO = 10**9
 
 
 class StackSpecs:
@@ -74,8 +74,9 @@ def translate_stack(stack, project):
         try:
             specs.services[name] = service_spec(specs, project, name)
         except ComposeError as error:
-            raise ComposeError('%s: services.%s: %s' % (' + '.join(project.service_files.get(name) or ['compose']),
-                                                        name, error))
+            raise ComposeError(
+                '%s: services.%s: %s' % (' + '.join(project.service_files.get(name) or ['compose']), name, error)
+            )
     return specs
 
 
@@ -87,6 +88,7 @@ def _labelled(stack, labels):
 
 # -- networks, configs, secrets --------------------------------------------------------------
 
+
 def _translate_networks(specs, project):
     used = set()
     for service in project.services.values():
@@ -94,15 +96,26 @@ def _translate_networks(specs, project):
     for key in sorted(used):
         if key not in project.networks and key != DEFAULT_NETWORK:
             continue  # reported by the service that uses it
-        network = project.networks.get(key) or dict(external=False, name=None, driver='', driver_opts={},
-                                                    internal=False, attachable=False, labels={}, ipam_driver='',
-                                                    subnets=[])
+        network = project.networks.get(key) or dict(
+            external=False,
+            name=None,
+            driver='',
+            driver_opts={},
+            internal=False,
+            attachable=False,
+            labels={},
+            ipam_driver='',
+            subnets=[],
+        )
         name = network['name'] or scoped(specs.stack, key)
         if network['external']:
             specs.external_networks[name] = key
             continue
-        request = dict(Name=name, Driver=network['driver'] or DEFAULT_NETWORK_DRIVER,
-                       Labels=_labelled(specs.stack, network['labels']))
+        request = dict(
+            Name=name,
+            Driver=network['driver'] or DEFAULT_NETWORK_DRIVER,
+            Labels=_labelled(specs.stack, network['labels']),
+        )
         if network['driver_opts']:
             request['Options'] = dict(network['driver_opts'])
         if network['internal']:
@@ -135,6 +148,7 @@ def _file_object(stack, kind, key, entry):
 
 # -- services --------------------------------------------------------------------------------
 
+
 def service_spec(specs, project, name):
     """The ServiceSpec of one compose service, as ``docker stack deploy`` builds it."""
     service = project.services[name]
@@ -162,8 +176,12 @@ def service_spec(specs, project, name):
     _put(container, 'TTY', bool(service['tty']))
     _put(container, 'OpenStdin', bool(service['stdin_open']))
     _put(container, 'Secrets', _file_references(specs, project, 'secrets', service['secrets']))
-    _put(container, 'Configs', _file_references(specs, project, 'configs', service['configs']) +
-         _credential_spec_config(specs, project, service['credential_spec']))
+    _put(
+        container,
+        'Configs',
+        _file_references(specs, project, 'configs', service['configs'])
+        + _credential_spec_config(specs, project, service['credential_spec']),
+    )
     _put(container, 'ReadOnly', bool(service['read_only']))
     credential_spec = _credential_spec(specs, service['credential_spec'])
     if credential_spec:
@@ -175,15 +193,21 @@ def service_spec(specs, project, name):
     cap_add, cap_drop = effective_capabilities(service['cap_add'], service['cap_drop'])
     _put(container, 'CapabilityAdd', cap_add)
     _put(container, 'CapabilityDrop', cap_drop)
-    _put(container, 'Ulimits', [dict(Name=key, Soft=limit['soft'], Hard=limit['hard'])
-                                for key, limit in sorted(service['ulimits'].items())])
+    _put(
+        container,
+        'Ulimits',
+        [dict(Name=key, Soft=limit['soft'], Hard=limit['hard']) for key, limit in sorted(service['ulimits'].items())],
+    )
     if service['oom_score_adj']:
         container['OomScoreAdj'] = service['oom_score_adj']
         specs.api_requirements.append(('services.%s.oom_score_adj' % name, '1.46'))
 
-    template = dict(ContainerSpec=container, Resources=_resources(deploy.get('resources') or {}),
-                    Placement=_placement(deploy.get('placement') or {}),
-                    Networks=_network_attachments(specs, project, name, service['networks']))
+    template = dict(
+        ContainerSpec=container,
+        Resources=_resources(deploy.get('resources') or {}),
+        Placement=_placement(deploy.get('placement') or {}),
+        Networks=_network_attachments(specs, project, name, service['networks']),
+    )
     _put(template, 'RestartPolicy', _restart_policy(deploy.get('restart_policy'), service['restart']))
     if service['logging'] is not None:
         template['LogDriver'] = {}
@@ -192,9 +216,13 @@ def service_spec(specs, project, name):
 
     labels = _labelled(stack, deploy.get('labels'))
     labels[STACK_IMAGE_LABEL] = service['image']
-    spec = dict(Name=scoped(stack, name), Labels=labels, TaskTemplate=template,
-                EndpointSpec=_endpoint(deploy.get('endpoint_mode'), service['ports']),
-                Mode=_mode(deploy.get('mode'), deploy.get('replicas')))
+    spec = dict(
+        Name=scoped(stack, name),
+        Labels=labels,
+        TaskTemplate=template,
+        EndpointSpec=_endpoint(deploy.get('endpoint_mode'), service['ports']),
+        Mode=_mode(deploy.get('mode'), deploy.get('replicas')),
+    )
     _put(spec, 'UpdateConfig', _rollout(deploy.get('update_config')))
     _put(spec, 'RollbackConfig', _rollout(deploy.get('rollback_config')))
     return spec
@@ -248,8 +276,12 @@ def _healthcheck(specs, name, healthcheck):
         return dict(Test=['NONE'])
     config = {}
     _put(config, 'Test', healthcheck.get('test'))
-    for key, field in (('interval', 'Interval'), ('timeout', 'Timeout'), ('start_period', 'StartPeriod'),
-                       ('start_interval', 'StartInterval')):
+    for key, field in (
+        ('interval', 'Interval'),
+        ('timeout', 'Timeout'),
+        ('start_period', 'StartPeriod'),
+        ('start_interval', 'StartInterval'),
+    ):
         if healthcheck.get(key) is not None:
             _put(config, field, duration_to_ns(healthcheck[key]))
     if config.get('StartInterval'):
@@ -264,8 +296,9 @@ def _mount(stack, project, volume):
     _put(mount, 'ReadOnly', bool(volume.get('read_only')))
     _put(mount, 'Consistency', volume.get('consistency'))
     options = dict((key, volume[key]) for key in ('bind', 'volume', 'tmpfs') if volume.get(key) is not None)
-    foreign = sorted(key for key in options if key != volume['type'] and not (key == 'bind' and
-                                                                              volume['type'] == 'npipe'))
+    foreign = sorted(
+        key for key in options if key != volume['type'] and not (key == 'bind' and volume['type'] == 'npipe')
+    )
     if foreign:
         raise ComposeError('volumes: %s options are incompatible with type %s' % (foreign[0], volume['type']))
     if volume['type'] in ('bind', 'npipe') and 'bind' in options:
@@ -315,12 +348,21 @@ def _file_references(specs, project, kind, references):
     result = []
     for reference in references:
         if reference['source'] not in declared:
-            raise ComposeError('%s: undefined %s %r: declare it under the top-level %s'
-                               % (kind, kind[:-1], reference['source'], kind))
+            raise ComposeError(
+                '%s: undefined %s %r: declare it under the top-level %s' % (kind, kind[:-1], reference['source'], kind)
+            )
         mode = reference.get('mode')
-        result.append({name_key: declared[reference['source']].name, 'File': dict(
-            Name=reference.get('target') or reference['source'], UID=reference.get('uid') or '0',
-            GID=reference.get('gid') or '0', Mode=int(mode) if mode is not None else 0o444)})
+        result.append(
+            {
+                name_key: declared[reference['source']].name,
+                'File': dict(
+                    Name=reference.get('target') or reference['source'],
+                    UID=reference.get('uid') or '0',
+                    GID=reference.get('gid') or '0',
+                    Mode=int(mode) if mode is not None else 0o444,
+                ),
+            }
+        )
     return sorted(result, key=lambda item: item[name_key])
 
 
@@ -352,8 +394,10 @@ def _network_attachments(specs, project, service_name, networks):
     attachments = []
     for key, entry in sorted((networks or {DEFAULT_NETWORK: None}).items()):
         if key not in project.networks and key != DEFAULT_NETWORK:
-            raise ComposeError('networks: undefined network %r: declare it under the top-level networks (with '
-                               'external: true if it exists already)' % key)
+            raise ComposeError(
+                'networks: undefined network %r: declare it under the top-level networks (with '
+                'external: true if it exists already)' % key
+            )
         declared = project.networks.get(key) or {}
         target = declared.get('name') or scoped(specs.stack, key)
         attachment = dict(Target=target)
@@ -379,10 +423,19 @@ def _resources(resources):
         result['Reservations'] = {}
         _put(result['Reservations'], 'NanoCPUs', _nano_cpus(reservations.get('cpus'), 'reservations'))
         _put(result['Reservations'], 'MemoryBytes', _memory(reservations.get('memory'), 'reservations'))
-        _put(result['Reservations'], 'GenericResources', [
-            dict(DiscreteResourceSpec=dict(Kind=item['discrete_resource_spec']['kind'],
-                                           Value=item['discrete_resource_spec']['value']))
-            for item in reservations.get('generic_resources') or [] if item.get('discrete_resource_spec')])
+        _put(
+            result['Reservations'],
+            'GenericResources',
+            [
+                dict(
+                    DiscreteResourceSpec=dict(
+                        Kind=item['discrete_resource_spec']['kind'], Value=item['discrete_resource_spec']['value']
+                    )
+                )
+                for item in reservations.get('generic_resources') or []
+                if item.get('discrete_resource_spec')
+            ],
+        )
     return result
 
 
@@ -407,8 +460,11 @@ def _memory(value, where):
 def _placement(placement):
     result = {}
     _put(result, 'Constraints', list(placement.get('constraints') or []))
-    _put(result, 'Preferences', [dict(Spread=dict(SpreadDescriptor=item.get('spread')))
-                                 for item in placement.get('preferences') or []])
+    _put(
+        result,
+        'Preferences',
+        [dict(Spread=dict(SpreadDescriptor=item.get('spread'))) for item in placement.get('preferences') or []],
+    )
     _put(result, 'MaxReplicas', placement.get('max_replicas_per_node'))
     return result
 
@@ -432,8 +488,7 @@ def _restart_policy(policy, restart):
     except ValueError:
         attempts = -1
     if attempts < 0 or name not in ('always', 'unless-stopped', 'on-failure'):
-        raise ComposeError('restart: %r is not one of no, always, unless-stopped, on-failure[:max-retries]'
-                           % restart)
+        raise ComposeError('restart: %r is not one of no, always, unless-stopped, on-failure[:max-retries]' % restart)
     result = dict(Condition='any' if name in ('always', 'unless-stopped') else 'on-failure')
     if attempts > 0:
         result['MaxAttempts'] = attempts
@@ -445,8 +500,10 @@ def _rollout(config):
         return None
     parallelism = config.get('parallelism')
     # Parallelism and MaxFailureRatio are always sent (no omitempty): parallelism 0 means all at once.
-    result = dict(Parallelism=1 if parallelism is None else parallelism,
-                  MaxFailureRatio=float(config.get('max_failure_ratio') or 0))
+    result = dict(
+        Parallelism=1 if parallelism is None else parallelism,
+        MaxFailureRatio=float(config.get('max_failure_ratio') or 0),
+    )
     for key, field in (('delay', 'Delay'), ('monitor', 'Monitor')):
         if config.get(key) is not None:
             _put(result, field, duration_to_ns(config[key]))
@@ -466,9 +523,19 @@ def _endpoint(endpoint_mode, ports):
         _put(config, 'PublishedPort', port['published'])
         _put(config, 'PublishMode', port['mode'])
         configs.append(config)
-    _put(endpoint, 'Ports', sorted(configs, key=lambda config: (
-        config.get('PublishedPort', 0), config.get('TargetPort', 0), config.get('Protocol', ''),
-        config.get('PublishMode', ''))))
+    _put(
+        endpoint,
+        'Ports',
+        sorted(
+            configs,
+            key=lambda config: (
+                config.get('PublishedPort', 0),
+                config.get('TargetPort', 0),
+                config.get('Protocol', ''),
+                config.get('PublishMode', ''),
+            ),
+        ),
+    )
     return endpoint
 
 

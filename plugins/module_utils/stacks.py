@@ -76,8 +76,10 @@ _KINDS = ('network', 'config', 'secret')
 def plan_stack(client, params):
     stack = params['name']
     if not _STACK_NAME.match(stack or ''):
-        raise SwarmError('%r is not a valid stack name: use letters, digits, "_", "." and "-", starting with a '
-                         'letter or digit.' % stack)
+        raise SwarmError(
+            '%r is not a valid stack name: use letters, digits, "_", "." and "-", starting with a '
+            'letter or digit.' % stack
+        )
     specs = project = None
     stability_seconds(params)
     if params['state'] == 'present':
@@ -96,14 +98,18 @@ def plan_stack(client, params):
 
 def _check_api_version(client, specs):
     api_version = client.api.api_version
-    too_new = [(what, needed) for what, needed in specs.api_requirements
-               if version_tuple(api_version) < version_tuple(needed)]
+    too_new = [
+        (what, needed) for what, needed in specs.api_requirements if version_tuple(api_version) < version_tuple(needed)
+    ]
     if too_new:
-        raise SwarmError('The Docker engine at %s speaks API %s; %s. Leave these keys out for this engine.' % (
-            client.docker_host, api_version, '; '.join('%s needs API %s or newer' % item for item in too_new)))
+        raise SwarmError(
+            'The Docker engine at %s speaks API %s; %s. Leave these keys out for this engine.'
+            % (client.docker_host, api_version, '; '.join('%s needs API %s or newer' % item for item in too_new))
+        )
 
 
 # -- the live state ----------------------------------------------------------------------------
+
 
 class LiveState:
     """Every service, network, config and secret of the swarm, listed once, with lookups by name and by ID."""
@@ -111,10 +117,12 @@ class LiveState:
     def __init__(self, client, stack):
         self.stack = stack
         self.services = client.services() or []
-        self.objects = dict(network=client.networks() or [], config=client.configs() or [],
-                            secret=client.secrets() or [])
-        self._names = dict((kind, dict((object_id(item), object_name(item)) for item in self.objects[kind]))
-                           for kind in _KINDS)
+        self.objects = dict(
+            network=client.networks() or [], config=client.configs() or [], secret=client.secrets() or []
+        )
+        self._names = dict(
+            (kind, dict((object_id(item), object_name(item)) for item in self.objects[kind])) for kind in _KINDS
+        )
 
     def in_stack(self, item):
         # Networks carry their labels at the top; services, configs and secrets in their spec.
@@ -131,8 +139,14 @@ class LiveState:
         return self._names[kind].get(identifier)
 
     def swarm_network(self, name):
-        return next((network for network in self.objects['network']
-                     if network.get('Name') == name and network.get('Scope') == 'swarm'), None)
+        return next(
+            (
+                network
+                for network in self.objects['network']
+                if network.get('Name') == name and network.get('Scope') == 'swarm'
+            ),
+            None,
+        )
 
     def object_named(self, kind, name):
         return next((item for item in self.objects[kind] if object_name(item) == name), None)
@@ -166,7 +180,9 @@ def comparable_spec(spec, live=None):
             if identifier is not None:
                 # A reference to an object that is gone shows as such, and differs from any desired one.
                 reference['%sName' % kind] = live.name_of(kind.lower(), identifier) or 'removed %s %s' % (
-                    kind.lower(), identifier)
+                    kind.lower(),
+                    identifier,
+                )
     credential_spec = (container.get('Privileges') or {}).get('CredentialSpec') or {}
     if credential_spec.get('Config'):
         credential_spec['Config'] = live.name_of('config', credential_spec['Config']) or credential_spec['Config']
@@ -177,8 +193,11 @@ def spec_differences(live_spec, desired_spec):
     """(options that differ, other differing fields): options as swarm_service names them, other fields as
     dotted API paths."""
     changed = changed_options(SERVICE_OPTIONS, live_spec, desired_spec)
-    others = _differing_paths(normalise(reset_options(SERVICE_OPTIONS, live_spec)),
-                              normalise(reset_options(SERVICE_OPTIONS, desired_spec)), ())
+    others = _differing_paths(
+        normalise(reset_options(SERVICE_OPTIONS, live_spec)),
+        normalise(reset_options(SERVICE_OPTIONS, desired_spec)),
+        (),
+    )
     return changed, others
 
 
@@ -196,6 +215,7 @@ def _differing_paths(live, desired, path):
 
 # -- planning a deployment ---------------------------------------------------------------------
 
+
 def _plan_deployment(deployment, specs):
     live = deployment.live
     plan = Plan(before={}, after={})
@@ -205,10 +225,16 @@ def _plan_deployment(deployment, specs):
     for spec in specs.services.values():
         existing = live.service_named(spec['Name'])
         if existing is not None and spec['Name'] not in stack_services:
-            raise SwarmError('A service named %s exists but does not belong to stack %s (its %s label is %r). '
-                             'Remove or rename it first.' % (spec['Name'], live.stack, STACK_NAMESPACE_LABEL,
-                                                             (existing['Spec'].get('Labels') or {}).get(
-                                                                 STACK_NAMESPACE_LABEL)))
+            raise SwarmError(
+                'A service named %s exists but does not belong to stack %s (its %s label is %r). '
+                'Remove or rename it first.'
+                % (
+                    spec['Name'],
+                    live.stack,
+                    STACK_NAMESPACE_LABEL,
+                    (existing['Spec'].get('Labels') or {}).get(STACK_NAMESPACE_LABEL),
+                )
+            )
     pruned = []
     if deployment.params['prune']:
         for name, service in sorted(stack_services.items()):
@@ -220,8 +246,9 @@ def _plan_deployment(deployment, specs):
     chosen = {}
     for kind in ('secret', 'config'):
         for declared in sorted(getattr(specs, kind + 's').values(), key=lambda item: item.key):
-            chosen[declared.name] = declared.name if declared.external else _plan_file_object(
-                deployment, plan, kind, declared)
+            chosen[declared.name] = (
+                declared.name if declared.external else _plan_file_object(deployment, plan, kind, declared)
+            )
     desired_specs = {}
     for spec in sorted(specs.services.values(), key=lambda spec: spec['Name']):
         desired_specs[spec['Name']] = _with_versions(spec, chosen)
@@ -236,19 +263,24 @@ def _check_externals(live, specs):
         if name in _BUILTIN_NETWORKS or live.swarm_network(name):
             continue
         local = next((network for network in live.objects['network'] if network.get('Name') == name), None)
-        raise SwarmError('networks.%s: the external network %s %s. Create a swarm-scoped (overlay) network before '
-                         'deploying the stack.' % (key, name, 'is %s-scoped, not swarm-scoped' % local.get('Scope')
-                                                   if local else 'does not exist'))
+        raise SwarmError(
+            'networks.%s: the external network %s %s. Create a swarm-scoped (overlay) network before '
+            'deploying the stack.'
+            % (key, name, 'is %s-scoped, not swarm-scoped' % local.get('Scope') if local else 'does not exist')
+        )
     for kind in ('config', 'secret'):
         for key, declared in sorted(getattr(specs, kind + 's').items()):
             if declared.external and live.object_named(kind, declared.name) is None:
-                raise SwarmError('%ss.%s: the external %s %s does not exist. Create it before deploying the stack.'
-                                 % (kind, key, kind, declared.name))
+                raise SwarmError(
+                    '%ss.%s: the external %s %s does not exist. Create it before deploying the stack.'
+                    % (kind, key, kind, declared.name)
+                )
     for name in specs.networks:
-        if live.swarm_network(name) is None and any(network.get('Name') == name
-                                                    for network in live.objects['network']):
-            raise SwarmError('A network named %s exists on this node but is not swarm-scoped; the stack needs an '
-                             'overlay network of that name. Remove or rename the local one.' % name)
+        if live.swarm_network(name) is None and any(network.get('Name') == name for network in live.objects['network']):
+            raise SwarmError(
+                'A network named %s exists on this node but is not swarm-scoped; the stack needs an '
+                'overlay network of that name. Remove or rename the local one.' % name
+            )
 
 
 def _plan_network(deployment, plan, name, request):
@@ -256,14 +288,21 @@ def _plan_network(deployment, plan, name, request):
     if existing is not None:
         differences = _network_differences(request, existing)
         if differences:
-            plan.warn('Network %s differs from the compose file (%s). Networks cannot change in place: remove the '
-                      'stack (state: absent) and deploy it again to re-create it.' % (name, '; '.join(differences)))
+            plan.warn(
+                'Network %s differs from the compose file (%s). Networks cannot change in place: remove the '
+                'stack (state: absent) and deploy it again to re-create it.' % (name, '; '.join(differences))
+            )
         return
     plan.before.setdefault('networks', {})[name] = dict(state='absent')
     plan.after.setdefault('networks', {})[name] = _network_view(request)
-    plan.add('create network %s (%s)' % (name, ', '.join(
-        [request['Driver']] + [flag.lower() for flag in ('Attachable', 'Internal') if request.get(flag)])),
-        lambda: deployment.create_network(request))
+    plan.add(
+        'create network %s (%s)'
+        % (
+            name,
+            ', '.join([request['Driver']] + [flag.lower() for flag in ('Attachable', 'Internal') if request.get(flag)]),
+        ),
+        lambda: deployment.create_network(request),
+    )
 
 
 def _network_differences(request, live):
@@ -286,8 +325,13 @@ def _network_differences(request, live):
 
 
 def _network_view(request):
-    view = dict(state='present', driver=request['Driver'], attachable=bool(request.get('Attachable')),
-                internal=bool(request.get('Internal')), labels=request['Labels'])
+    view = dict(
+        state='present',
+        driver=request['Driver'],
+        attachable=bool(request.get('Attachable')),
+        internal=bool(request.get('Internal')),
+        labels=request['Labels'],
+    )
     if request.get('Options'):
         view['driver_opts'] = request['Options']
     if request.get('IPAM'):
@@ -296,6 +340,7 @@ def _network_view(request):
 
 
 # -- configs and secrets -----------------------------------------------------------------------
+
 
 def secret_digest(data, salt, iterations=None):
     """What the digest label of a secret says: a salted PBKDF2 digest, slow to guess a short secret from."""
@@ -320,7 +365,7 @@ def _templating(spec):
 
 
 def is_version_of(name, base):
-    return name == base or (name.startswith(base) and bool(_VERSION_SUFFIX.match(name[len(base):])))
+    return name == base or (name.startswith(base) and bool(_VERSION_SUFFIX.match(name[len(base) :])))
 
 
 def _same_content(kind, declared, digest, live_object):
@@ -340,8 +385,9 @@ def _same_content(kind, declared, digest, live_object):
         return False
     if (int(parts[1]), parts[2]) == (_PBKDF2_ITERATIONS, declared.name):
         return recorded == digest
-    return recorded == secret_digest(declared.spec['Data'] + _templating(declared.spec).encode('utf-8'), parts[2],
-                                     int(parts[1]))
+    return recorded == secret_digest(
+        declared.spec['Data'] + _templating(declared.spec).encode('utf-8'), parts[2], int(parts[1])
+    )
 
 
 def _plan_file_object(deployment, plan, kind, declared):
@@ -354,11 +400,15 @@ def _plan_file_object(deployment, plan, kind, declared):
     # another tool created under the plain name (docker stack deploy does) carries no digest: its content cannot
     # be compared, so it is taken as it is.
     used = deployment.used_by_stack_services(kind)
-    matches = sorted((item for item in candidates
-                      if _same_content(kind, declared, digest, item) or (
-                          object_name(item) == declared.name and
-                          _same_content(kind, declared, digest, item) is None)),
-                     key=lambda item: (object_id(item) not in used, object_name(item) != declared.name))
+    matches = sorted(
+        (
+            item
+            for item in candidates
+            if _same_content(kind, declared, digest, item)
+            or (object_name(item) == declared.name and _same_content(kind, declared, digest, item) is None)
+        ),
+        key=lambda item: (object_id(item) not in used, object_name(item) != declared.name),
+    )
     match = matches[0] if matches else None
     if match is not None:
         _plan_label_update(deployment, plan, kind, declared, match)
@@ -366,8 +416,10 @@ def _plan_file_object(deployment, plan, kind, declared):
     taken = set(object_name(item) for item in live_objects)
     name = declared.name if declared.name not in taken else '%s-%s' % (declared.name, _version_suffix(digest))
     if len(name) > _OBJECT_NAME_LIMIT:
-        raise SwarmError('The %s name %s is longer than the %d characters Swarm allows; give the %s a shorter name.'
-                         % (kind, name, _OBJECT_NAME_LIMIT, kind))
+        raise SwarmError(
+            'The %s name %s is longer than the %d characters Swarm allows; give the %s a shorter name.'
+            % (kind, name, _OBJECT_NAME_LIMIT, kind)
+        )
     spec = copy.deepcopy(declared.spec)
     spec['Name'] = name
     if kind == 'secret':
@@ -375,9 +427,17 @@ def _plan_file_object(deployment, plan, kind, declared):
     replaced = [object_name(item) for item in candidates]
     plan.before.setdefault(kind + 's', {})[name] = dict(state='absent')
     plan.after.setdefault(kind + 's', {})[name] = _file_object_view(kind, spec)
-    plan.add('create %s %s%s' % (kind, name, ' (new content of %ss.%s, replacing %s)' % (
-        kind, declared.key, ', '.join(sorted(replaced))) if replaced else ''),
-        lambda: deployment.create_file_object(kind, spec))
+    plan.add(
+        'create %s %s%s'
+        % (
+            kind,
+            name,
+            ' (new content of %ss.%s, replacing %s)' % (kind, declared.key, ', '.join(sorted(replaced)))
+            if replaced
+            else '',
+        ),
+        lambda: deployment.create_file_object(kind, spec),
+    )
     return name
 
 
@@ -393,8 +453,7 @@ def _plan_label_update(deployment, plan, kind, declared, live_object):
         labels[SECRET_DIGEST_LABEL] = recorded
     plan.before.setdefault(kind + 's', {})[name] = dict(state='present', labels=live_labels)
     plan.after.setdefault(kind + 's', {})[name] = dict(state='present', labels=declared.spec['Labels'])
-    plan.add('update the labels of %s %s' % (kind, name),
-             lambda: deployment.update_labels(kind, live_object, labels))
+    plan.add('update the labels of %s %s' % (kind, name), lambda: deployment.update_labels(kind, live_object, labels))
 
 
 def _file_object_view(kind, spec):
@@ -409,8 +468,9 @@ def _file_object_view(kind, spec):
             text = data.decode('utf-8') if len(data) <= _SHOWN_CONFIG_BYTES else None
         except UnicodeDecodeError:
             text = None
-        view['content'] = text if text is not None else 'sha256:%s (%d bytes)' % (hashlib.sha256(data).hexdigest(),
-                                                                                  len(data))
+        view['content'] = (
+            text if text is not None else 'sha256:%s (%d bytes)' % (hashlib.sha256(data).hexdigest(), len(data))
+        )
     return view
 
 
@@ -431,14 +491,17 @@ def _with_versions(spec, chosen):
 
 # -- services ----------------------------------------------------------------------------------
 
+
 def _plan_service(deployment, plan, desired, service):
     name = desired['Name']
     desired_view = comparable_spec(deployment.with_image(desired, service))
     if service is None:
         plan.before.setdefault('services', {})[name] = dict(state='absent')
         plan.after.setdefault('services', {})[name] = _service_view(desired_view, _set_option_names(desired_view))
-        plan.add('create service %s (%s, image %s)' % (name, _mode_summary(desired), _image_of(desired_view)),
-                 lambda: deployment.create_service(desired))
+        plan.add(
+            'create service %s (%s, image %s)' % (name, _mode_summary(desired), _image_of(desired_view)),
+            lambda: deployment.create_service(desired),
+        )
         return
     live_view = comparable_spec(live_spec_of(service), deployment.live)
     changed, others = spec_differences(live_view, desired_view)
@@ -447,8 +510,9 @@ def _plan_service(deployment, plan, desired, service):
     if 'mode' in changed:
         raise SwarmError(
             'Service %s is %s; the compose file asks for %s. The engine cannot change the mode of a service in place: '
-            'remove the service first (docker service rm %s), then deploy again.' % (
-                name, mode_of(live_view.get('Mode')), mode_of(desired_view.get('Mode')), name))
+            'remove the service first (docker service rm %s), then deploy again.'
+            % (name, mode_of(live_view.get('Mode')), mode_of(desired_view.get('Mode')), name)
+        )
     before = _service_view(live_view, changed)
     after = _service_view(desired_view, changed)
     if others:
@@ -456,22 +520,28 @@ def _plan_service(deployment, plan, desired, service):
         after['other_fields'] = dict((path, _dotted_get(desired_view, path)) for path in others)
     plan.before.setdefault('services', {})[name] = before
     plan.after.setdefault('services', {})[name] = after
-    plan.add('update service %s: %s' % (name, _changes_summary(before, after, changed, others)),
-             lambda: deployment.update_service(service, desired))
+    plan.add(
+        'update service %s: %s' % (name, _changes_summary(before, after, changed, others)),
+        lambda: deployment.update_service(service, desired),
+    )
 
 
 def _plan_service_removal(deployment, plan, service, reason):
     name = service['Spec']['Name']
     spec = live_spec_of(service)
-    plan.before.setdefault('services', {})[name] = dict(state='present', image=_image_of(spec),
-                                                        mode=mode_of(spec.get('Mode')))
+    plan.before.setdefault('services', {})[name] = dict(
+        state='present', image=_image_of(spec), mode=mode_of(spec.get('Mode'))
+    )
     plan.after.setdefault('services', {})[name] = dict(state='absent')
     plan.add('remove service %s (%s)' % (name, reason), lambda: deployment.remove_service(service))
 
 
 def _set_option_names(spec):
-    return [option.name for option in leaves_of(SERVICE_OPTIONS)
-            if option.path_in(spec) is not None and get_path(spec, option.path_in(spec)) is not None]
+    return [
+        option.name
+        for option in leaves_of(SERVICE_OPTIONS)
+        if option.path_in(spec) is not None and get_path(spec, option.path_in(spec)) is not None
+    ]
 
 
 def _service_view(spec, names):
@@ -492,8 +562,11 @@ def _changes_summary(before, after, changed, others):
         old, new = _dotted_get(before, name), _dotted_get(after, name)
         if isinstance(old, dict) and isinstance(new, dict):
             # A mapping (env, labels) by the keys that changed; the diff shows the whole of it.
-            parts.extend('%s.%s %s -> %s' % (name, key, _brief(old.get(key)), _brief(new.get(key)))
-                         for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key))
+            parts.extend(
+                '%s.%s %s -> %s' % (name, key, _brief(old.get(key)), _brief(new.get(key)))
+                for key in sorted(set(old) | set(new))
+                if old.get(key) != new.get(key)
+            )
         else:
             parts.append('%s %s -> %s' % (name, _brief(old), _brief(new)))
     parts.extend('%s changed' % path for path in others)
@@ -521,6 +594,7 @@ def _image_of(spec):
 
 # -- cleaning up -------------------------------------------------------------------------------
 
+
 def _plan_cleanup(deployment, plan, specs, chosen, desired_specs, pruned):
     """Remove the old versions of configs and secrets once unused and, with prune, the stack's networks, configs
     and secrets the compose file no longer declares."""
@@ -534,8 +608,10 @@ def _plan_cleanup(deployment, plan, specs, chosen, desired_specs, pruned):
         _collect_references(comparable_spec(live_spec_of(service), live), in_use)
     for spec in desired_specs.values():
         _collect_references(spec, in_use)
-    declared = dict(config=set(item.name for item in specs.configs.values()),
-                    secret=set(item.name for item in specs.secrets.values()))
+    declared = dict(
+        config=set(item.name for item in specs.configs.values()),
+        secret=set(item.name for item in specs.secrets.values()),
+    )
     for kind in ('config', 'secret'):
         for item in sorted(live.objects[kind], key=object_name):
             name = object_name(item)
@@ -552,8 +628,12 @@ def _plan_cleanup(deployment, plan, specs, chosen, desired_specs, pruned):
     if deployment.params['prune']:
         for network in sorted(live.objects['network'], key=object_name):
             name = object_name(network)
-            if live.in_stack(network) and network.get('Scope') == 'swarm' and name not in specs.networks \
-                    and name not in in_use['network']:
+            if (
+                live.in_stack(network)
+                and network.get('Scope') == 'swarm'
+                and name not in specs.networks
+                and name not in in_use['network']
+            ):
                 _plan_object_removal(deployment, plan, 'network', network, 'no longer in the compose file')
 
 
@@ -574,6 +654,7 @@ def _plan_object_removal(deployment, plan, kind, item, reason):
 
 # -- planning a removal ------------------------------------------------------------------------
 
+
 def _plan_removal(deployment):
     """state absent: the stack's services first, then its secrets, configs and networks (as docker stack rm
     does), each awaited until it is really gone."""
@@ -590,6 +671,7 @@ def _plan_removal(deployment):
 
 # -- applying ----------------------------------------------------------------------------------
 
+
 class _Deployment:
     """Applies the plan's steps: knows the IDs of the objects the services refer to (listed or just created),
     and waits for what the steps started."""
@@ -598,8 +680,17 @@ class _Deployment:
         self.client = client
         self.params = params
         self.live = live
-        self._ids = dict((kind, dict((object_name(item), object_id(item)) for item in live.objects[kind]
-                                     if kind != 'network' or item.get('Scope') == 'swarm')) for kind in _KINDS)
+        self._ids = dict(
+            (
+                kind,
+                dict(
+                    (object_name(item), object_id(item))
+                    for item in live.objects[kind]
+                    if kind != 'network' or item.get('Scope') == 'swarm'
+                ),
+            )
+            for kind in _KINDS
+        )
         self._created_services = {}
         self._rollouts = {}
         self._removed_service_ids = set()
@@ -621,8 +712,13 @@ class _Deployment:
         live_spec = live_spec_of(service) if service else {}
         deployed_with = (live_spec.get('Labels') or {}).get(STACK_IMAGE_LABEL)
         live_image = _image_of(live_spec)
-        if service is not None and resolve != 'always' and image == deployed_with and live_image \
-                and _same_image(deployed_with, live_image):
+        if (
+            service is not None
+            and resolve != 'always'
+            and image == deployed_with
+            and live_image
+            and _same_image(deployed_with, live_image)
+        ):
             return _with_image(desired, live_image)
         if resolve == 'never':
             return desired
@@ -646,11 +742,15 @@ class _Deployment:
             answer = self.client.distribution_inspect(image, self.params['with_registry_auth']) or {}
         except EngineError as error:
             # As with the docker CLI: the nodes then pull the tag themselves, possibly at different digests.
-            self.warnings.append('Image %s could not be resolved to a digest (%s); each node pulls it on its own, '
-                                 'possibly at different versions.' % (image, error.explanation or error))
+            self.warnings.append(
+                'Image %s could not be resolved to a digest (%s); each node pulls it on its own, '
+                'possibly at different versions.' % (image, error.explanation or error)
+            )
             return None, []
-        platforms = [dict(Architecture=item.get('architecture') or '', OS=item.get('os') or '')
-                     for item in answer.get('Platforms') or []]
+        platforms = [
+            dict(Architecture=item.get('architecture') or '', OS=item.get('os') or '')
+            for item in answer.get('Platforms') or []
+        ]
         return (answer.get('Descriptor') or {}).get('digest'), platforms
 
     # -- writes --
@@ -674,8 +774,9 @@ class _Deployment:
         created = self.client.service_create(payload, with_registry_auth=self.params['with_registry_auth'])
         self._created_services[desired['Name']] = created['ID']
         if self.params['wait']:
-            self._rollouts[desired['Name']] = Rollout(self.client, created['ID'],
-                                                      stability=stability_seconds(self.params))
+            self._rollouts[desired['Name']] = Rollout(
+                self.client, created['ID'], stability=stability_seconds(self.params)
+            )
 
     def update_service(self, service, desired):
         attempts = []
@@ -684,13 +785,19 @@ class _Deployment:
             # The listed version first; after a concurrent write, the service as it is now.
             current = service if not attempts else self.client.service_inspect(service['ID'])
             attempts.append(current)
-            self.client.service_update(service['ID'], current['Version']['Index'], self._payload(desired, current),
-                                       with_registry_auth=self.params['with_registry_auth'])
+            self.client.service_update(
+                service['ID'],
+                current['Version']['Index'],
+                self._payload(desired, current),
+                with_registry_auth=self.params['with_registry_auth'],
+            )
+
         self.client.retry_out_of_sequence(read_and_write)
         if self.params['wait']:
             attempted = (self.client.service_inspect(service['ID'])['Spec'] or {}).get('TaskTemplate')
-            self._rollouts[desired['Name']] = Rollout(self.client, service['ID'], attempted_template=attempted,
-                                                      stability=stability_seconds(self.params))
+            self._rollouts[desired['Name']] = Rollout(
+                self.client, service['ID'], attempted_template=attempted, stability=stability_seconds(self.params)
+            )
 
     def remove_service(self, service):
         self.client.service_remove(service['ID'])
@@ -703,10 +810,14 @@ class _Deployment:
             getattr(self.client, kind + '_remove')(object_id(item), name)
             return
         # A network stays in use until the tasks that were attached to it are gone.
-        self.waited_seconds += wait_until(lambda: self._try_network_removal(item), self.params['wait_timeout'],
-                                          'network %s to be free to remove' % name)[1]
-        self.waited_seconds += wait_until(lambda: self._network_gone(item), self.params['wait_timeout'],
-                                          'network %s to be gone' % name)[1]
+        self.waited_seconds += wait_until(
+            lambda: self._try_network_removal(item),
+            self.params['wait_timeout'],
+            'network %s to be free to remove' % name,
+        )[1]
+        self.waited_seconds += wait_until(
+            lambda: self._network_gone(item), self.params['wait_timeout'], 'network %s to be gone' % name
+        )[1]
         self.waited_for.append('network %s to be gone' % name)
 
     def _try_network_removal(self, network):
@@ -721,8 +832,11 @@ class _Deployment:
         return True, 'removed'
 
     def _network_gone(self, network):
-        remaining = [item for item in self.client.networks({'name': object_name(network)}) or []
-                     if object_id(item) == object_id(network)]
+        remaining = [
+            item
+            for item in self.client.networks({'name': object_name(network)}) or []
+            if object_id(item) == object_id(network)
+        ]
         return not remaining, 'still listed'
 
     def _payload(self, desired, current):
@@ -747,10 +861,12 @@ class _Deployment:
     def used_by_stack_services(self, kind):
         """IDs of the configs or secrets the stack's services refer to now."""
         field = '%ss' % kind.capitalize()
-        return set(reference.get('%sID' % kind.capitalize())
-                   for service in self.live.stack_services().values()
-                   for reference in ((live_spec_of(service).get('TaskTemplate') or {}).get('ContainerSpec') or {}).get(
-                       field) or [])
+        return set(
+            reference.get('%sID' % kind.capitalize())
+            for service in self.live.stack_services().values()
+            for reference in ((live_spec_of(service).get('TaskTemplate') or {}).get('ContainerSpec') or {}).get(field)
+            or []
+        )
 
     def _id(self, kind, name):
         if name not in self._ids[kind]:
@@ -786,17 +902,23 @@ class _Deployment:
                 else:
                     progress[name] = status
             return not pending, '; '.join('%s: %s' % (name, progress[name]) for name in sorted(pending))
+
         try:
             wait_until(check, self.params['wait_timeout'], 'the services of stack %s to converge' % self.live.stack)
-            self.waited_for.extend('service %s: %s' % (name, rollout.outcome)
-                                   for name, rollout in sorted(self._rollouts.items()))
+            self.waited_for.extend(
+                'service %s: %s' % (name, rollout.outcome) for name, rollout in sorted(self._rollouts.items())
+            )
         finally:
             self.waited_seconds += max(rollout.elapsed() for rollout in self._rollouts.values())
 
     def _removed_tasks_gone(self):
         tasks = self.client.tasks({'label': '%s=%s' % (STACK_NAMESPACE_LABEL, self.live.stack)}) or []
-        remaining = [task for task in tasks if task.get('ServiceID') in self._removed_service_ids and
-                     (task.get('Status') or {}).get('State') not in _ENDED_TASK_STATES]
+        remaining = [
+            task
+            for task in tasks
+            if task.get('ServiceID') in self._removed_service_ids
+            and (task.get('Status') or {}).get('State') not in _ENDED_TASK_STATES
+        ]
         return not remaining, '%d tasks still running' % len(remaining)
 
     # -- result --
@@ -815,14 +937,22 @@ class _Deployment:
         services = []
         for compose_name, spec in sorted(specs.services.items()):
             live = live_services.get(spec['Name'])
-            services.append(dict(name=spec['Name'], compose_name=compose_name, mode=mode_of(spec.get('Mode')),
-                                 image=spec['Labels'][STACK_IMAGE_LABEL],
-                                 id=live['ID'] if live else self._created_services.get(spec['Name'])))
+            services.append(
+                dict(
+                    name=spec['Name'],
+                    compose_name=compose_name,
+                    mode=mode_of(spec.get('Mode')),
+                    image=spec['Labels'][STACK_IMAGE_LABEL],
+                    id=live['ID'] if live else self._created_services.get(spec['Name']),
+                )
+            )
         result['stack'] = dict(
-            name=self.live.stack, services=services,
+            name=self.live.stack,
+            services=services,
             networks=sorted(set(specs.networks) | set(specs.external_networks)),
             configs=dict((key, chosen[item.name]) for key, item in specs.configs.items()),
-            secrets=dict((key, chosen[item.name]) for key, item in specs.secrets.items()))
+            secrets=dict((key, chosen[item.name]) for key, item in specs.secrets.items()),
+        )
         return result
 
 

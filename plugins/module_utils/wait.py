@@ -32,6 +32,8 @@ def wait_until(check, timeout, what, interval=0.5, clock=None, sleep=None):
         if done:
             return status, round(elapsed, 1)
         if elapsed >= timeout:
-            raise WaitTimeout('Timed out after %ds waiting for %s; last seen: %s' % (timeout, what, status),
-                              waited_seconds=round(elapsed, 1))
+            raise WaitTimeout(
+                'Timed out after %ds waiting for %s; last seen: %s' % (timeout, what, status),
+                waited_seconds=round(elapsed, 1),
+            )
         sleep(min(interval, max(timeout - elapsed, 0.01)))

@@ -7,16 +7,27 @@ from bench.workload import BOOTSTRAP, CLI, COMMUNITY, FLOOR, NOOP50, RERUN, STAC
 
 
 def _sample(scenario, contender, seconds, size=None, round_number=1, changed=None, load=0.5, tasks=None):
-    return {"scenario": scenario, "contender": contender, "round": round_number, "seconds": seconds,
-            "wall_seconds": seconds + 1, "size": size, "changed": changed, "load_1m": load, "tasks": tasks}
+    return {
+        "scenario": scenario,
+        "contender": contender,
+        "round": round_number,
+        "seconds": seconds,
+        "wall_seconds": seconds + 1,
+        "size": size,
+        "changed": changed,
+        "load_1m": load,
+        "tasks": tasks,
+    }
 
 
 SAMPLES = [
     *[_sample(BOOTSTRAP, SWARMOPS, seconds, round_number=number) for number, seconds in enumerate([6, 8, 7], 1)],
     *[_sample(BOOTSTRAP, COMMUNITY, seconds) for seconds in (12, 11, 10)],
     *[_sample(BOOTSTRAP, CLI, seconds) for seconds in (4, 5, 3)],
-    *[_sample(RERUN, SWARMOPS, seconds, changed=0, tasks={"Init": seconds / 5, "Services": seconds / 2})
-      for seconds in (4, 5, 6)],
+    *[
+        _sample(RERUN, SWARMOPS, seconds, changed=0, tasks={"Init": seconds / 5, "Services": seconds / 2})
+        for seconds in (4, 5, 6)
+    ],
     *[_sample(RERUN, COMMUNITY, seconds, changed=0) for seconds in (10, 10, 10)],
     *[_sample(RERUN, FLOOR, seconds, changed=0) for seconds in (8, 8, 8)],
     _sample(NOOP50, SWARMOPS, 0.9),
@@ -36,8 +47,9 @@ def test_medians_per_scenario_and_contender():
 
 
 def test_ratio_of_every_pair():
-    ratios = {(row["scenario"], row["contender"], row["baseline"]): row["ratio"]
-              for row in summarise(SAMPLES)["ratios"]}
+    ratios = {
+        (row["scenario"], row["contender"], row["baseline"]): row["ratio"] for row in summarise(SAMPLES)["ratios"]
+    }
     assert ratios[(BOOTSTRAP, SWARMOPS, COMMUNITY)] == pytest.approx(7 / 11, abs=1e-3)
     assert ratios[(BOOTSTRAP, SWARMOPS, CLI)] == pytest.approx(7 / 4, abs=1e-3)
     assert ratios[(BOOTSTRAP, COMMUNITY, CLI)] == pytest.approx(11 / 4, abs=1e-3)
@@ -77,9 +89,17 @@ def test_growth_curves_of_the_scale_scenarios():
 
 
 def test_table_shows_medians_ratios_targets_and_growth():
-    machine = {"cpu_count": 2, "debian_version": "12.11", "kernel": "6.1", "python": "3.13.0",
-               "ansible_core": "2.21.5", "community_docker": "5.4.0", "node_engine": "20.10.24",
-               "node_docker_sdk": "5.0.3", "load_average_at_start": [0.4, 0.6, 0.8]}
+    machine = {
+        "cpu_count": 2,
+        "debian_version": "12.11",
+        "kernel": "6.1",
+        "python": "3.13.0",
+        "ansible_core": "2.21.5",
+        "community_docker": "5.4.0",
+        "node_engine": "20.10.24",
+        "node_docker_sdk": "5.0.3",
+        "load_average_at_start": [0.4, 0.6, 0.8],
+    }
     table = render_table(summarise(SAMPLES), machine, "2026-11-25 21:00 UTC")
     assert "Measured 2026-11-25 21:00 UTC on 2 CPUs, Debian 12.11" in table
     assert "load average at start 0.40" in table

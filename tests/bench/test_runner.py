@@ -13,15 +13,29 @@ def _task(name, start, end, hosts):
 
 OUTPUT = {
     "plays": [
-        {"play": {"name": "Create"}, "tasks": [
-            _task("Init", "2026-11-25T21:11:09.000000Z", "2026-11-25T21:11:10.500000Z", {"m1": {"changed": True}}),
-        ]},
-        {"play": {"name": "Deploy"}, "tasks": [
-            _task("Services", "2026-11-25T21:11:12.000000Z", "2026-11-25T21:11:16.000000Z",
-                  {"m1": {"changed": False, "results": [{"changed": False}] * 4}}),
-            _task("Join", "2026-11-25T21:11:16.000000Z", "2026-11-25T21:11:17.250000Z",
-                  {"m2": {"changed": False}, "w1": {"changed": False}}),
-        ]},
+        {
+            "play": {"name": "Create"},
+            "tasks": [
+                _task("Init", "2026-11-25T21:11:09.000000Z", "2026-11-25T21:11:10.500000Z", {"m1": {"changed": True}}),
+            ],
+        },
+        {
+            "play": {"name": "Deploy"},
+            "tasks": [
+                _task(
+                    "Services",
+                    "2026-11-25T21:11:12.000000Z",
+                    "2026-11-25T21:11:16.000000Z",
+                    {"m1": {"changed": False, "results": [{"changed": False}] * 4}},
+                ),
+                _task(
+                    "Join",
+                    "2026-11-25T21:11:16.000000Z",
+                    "2026-11-25T21:11:17.250000Z",
+                    {"m2": {"changed": False}, "w1": {"changed": False}},
+                ),
+            ],
+        },
     ],
     "stats": {
         "m1": {"changed": 1, "failures": 0, "unreachable": 0, "ok": 2},

@@ -48,18 +48,27 @@ def run_module(inventory, host, module, args, check=False, diff=True, expect_fai
         command.append('--check')
     if diff:
         command.append('--diff')
-    completed = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, check=False,
-                               env=ansible_environment(ANSIBLE_STDOUT_CALLBACK='ansible.posix.json',
-                                                       ANSIBLE_LOAD_CALLBACK_PLUGINS='1'))
+    completed = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        check=False,
+        env=ansible_environment(ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_LOAD_CALLBACK_PLUGINS='1'),
+    )
     try:
         output = json.loads(completed.stdout)
         result = ModuleResult(output['plays'][0]['tasks'][0]['hosts'][host])
     except (ValueError, KeyError, IndexError):
-        raise AssertionError('ansible gave no result for %s on %s (rc %d):\n%s\n%s'
-                             % (module, host, completed.returncode, completed.stdout, completed.stderr))
+        raise AssertionError(
+            'ansible gave no result for %s on %s (rc %d):\n%s\n%s'
+            % (module, host, completed.returncode, completed.stdout, completed.stderr)
+        )
     if result.failed != expect_failure:
-        raise AssertionError('%s on %s %s: %s' % (module, host, 'failed' if result.failed else 'did not fail',
-                                                  json.dumps(result, indent=2)))
+        raise AssertionError(
+            '%s on %s %s: %s'
+            % (module, host, 'failed' if result.failed else 'did not fail', json.dumps(result, indent=2))
+        )
     return result
 
 
@@ -85,8 +94,9 @@ def run_four_times(inventory, host, module, args, extra_vars=None):
 def run_playbook(inventory, playbook, *extra_args, check=True, env=None, cwd=REPO_ROOT):
     """Run a playbook (a path, or a collection playbook's FQCN); return (returncode, combined output)."""
     command = [str(VENV_BIN / 'ansible-playbook'), '-i', str(inventory), str(playbook)] + list(extra_args)
-    completed = subprocess.run(command, capture_output=True, text=True, cwd=cwd, check=False,
-                               env=env or ansible_environment())
+    completed = subprocess.run(
+        command, capture_output=True, text=True, cwd=cwd, check=False, env=env or ansible_environment()
+    )
     output = completed.stdout + completed.stderr
     if check and completed.returncode != 0:
         raise AssertionError('%s failed (rc %d):\n%s' % (playbook, completed.returncode, output))

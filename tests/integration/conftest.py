@@ -38,16 +38,18 @@ class SwarmSandbox:
 
     def swarm_inspect(self, node):
         # The docker CLI has no `swarm inspect`; the node's own docker SDK reads /swarm.
-        return json.loads(self.sh(node, 'python3 -c "import docker, json; '
-                                        'print(json.dumps(docker.APIClient().inspect_swarm()))"'))
+        return json.loads(
+            self.sh(node, 'python3 -c "import docker, json; print(json.dumps(docker.APIClient().inspect_swarm()))"')
+        )
 
     def node_list(self, manager):
         """{hostname: {'role', 'status', 'availability', 'manager_status'}} from `docker node ls` on a manager."""
         rows = self.sh(manager, "docker node ls --format '{{json .}}'").splitlines()
         nodes = {}
         for row in map(json.loads, rows):
-            nodes[row['Hostname']] = dict(status=row['Status'], availability=row['Availability'],
-                                          manager_status=row['ManagerStatus'])
+            nodes[row['Hostname']] = dict(
+                status=row['Status'], availability=row['Availability'], manager_status=row['ManagerStatus']
+            )
         return nodes
 
     def demote(self, manager, node, timeout=60):
@@ -88,8 +90,11 @@ class SwarmSandbox:
         for role, names in (('manager', managers[1:]), ('worker', workers)):
             token = self.token(first, role)
             for name in names:
-                self.sh(name, 'docker swarm join --advertise-addr %s --token %s %s:2377'
-                        % (self.address[name], token, self.address[first]))
+                self.sh(
+                    name,
+                    'docker swarm join --advertise-addr %s --token %s %s:2377'
+                    % (self.address[name], token, self.address[first]),
+                )
 
 
 @pytest.fixture(scope='session')

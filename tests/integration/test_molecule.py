@@ -17,7 +17,13 @@ SCENARIOS = sorted(path.parent.name for path in (REPO_ROOT / 'molecule').glob('*
 @pytest.mark.parametrize('scenario', SCENARIOS)
 def test_molecule_scenario(scenario):
     # Molecule points ANSIBLE_CONFIG at an ansible.cfg of its own, made from the scenario's `ansible.cfg`.
-    completed = subprocess.run([str(VENV_BIN / 'molecule'), 'test', '-s', scenario], cwd=REPO_ROOT,
-                               env=ansible_environment(NO_COLOR='1'), capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        [str(VENV_BIN / 'molecule'), 'test', '-s', scenario],
+        cwd=REPO_ROOT,
+        env=ansible_environment(NO_COLOR='1'),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, 'molecule test -s %s failed:\n%s' % (scenario, output[-20000:])

@@ -82,5 +82,7 @@ def test_host_mirror_reads_os_release_and_both_source_formats(tmp_path):
     (tmp_path / "etc/apt/sources.list.d/old.list").write_text("deb http://old.example/debian bookworm main\n")
     (tmp_path / "etc/apt/sources.list.d/debian.sources").write_text(DEBIAN_SOURCES.replace("bookworm", "trixie"))
     # Files apt itself ignores (not .list nor .sources) must be ignored here too.
-    (tmp_path / "etc/apt/sources.list.d/other.list.disabled").write_text("deb http://wrong.example/debian trixie main\n")
+    (tmp_path / "etc/apt/sources.list.d/other.list.disabled").write_text(
+        "deb http://wrong.example/debian trixie main\n"
+    )
     assert host_debian_mirror(tmp_path) == "http://deb.debian.org/debian"

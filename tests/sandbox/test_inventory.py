@@ -38,6 +38,9 @@ def test_a_monitoring_sandbox_sets_the_roles_images_and_the_modes_the_nodes_supp
     assert variables["swarm_monitoring_prometheus_image"] == "swarmops/prometheus:2.42.0"
     assert variables["swarm_monitoring_node_exporter_image"] == "swarmops/node-exporter:1.5.0"
     assert variables["swarm_monitoring_grafana_image"] == "swarmops/grafana-stand-in:1"
-    assert (variables["swarm_monitoring_publish_mode"], variables["swarm_monitoring_endpoint_mode"]) == ("host", "dnsrr")
+    assert (variables["swarm_monitoring_publish_mode"], variables["swarm_monitoring_endpoint_mode"]) == (
+        "host",
+        "dnsrr",
+    )
     assert "/dev/disk" not in [mount["source"] for mount in variables["swarm_monitoring_cadvisor_mounts"]]
     assert variables["ansible_connection"] == "community.docker.docker"

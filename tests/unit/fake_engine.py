@@ -49,29 +49,44 @@ class FakeEngine:
     # -- what the planners call ------------------------------------------------------------
 
     def info(self):
-        swarm = {'LocalNodeState': self.state, 'NodeID': '', 'NodeAddr': '', 'ControlAvailable': False,
-                 'RemoteManagers': None}
+        swarm = {
+            'LocalNodeState': self.state,
+            'NodeID': '',
+            'NodeAddr': '',
+            'ControlAvailable': False,
+            'RemoteManagers': None,
+        }
         if self.state in ('active', 'locked', 'pending', 'error'):
             swarm.update(NodeID=self.node_id, NodeAddr=self.node_addr)
         if self.state == 'active':
-            swarm['RemoteManagers'] = [{'NodeID': manager[0], 'Addr': '%s:2377' % manager[1]}
-                                       for manager in self.managers]
+            swarm['RemoteManagers'] = [
+                {'NodeID': manager[0], 'Addr': '%s:2377' % manager[1]} for manager in self.managers
+            ]
             if self.is_manager:
                 # Only managers report the cluster and its counts (see fixtures/info_swarm_*.json).
-                swarm.update(ControlAvailable=True, Cluster={'ID': self.swarm['ID']}, Managers=len(self.managers),
-                             Nodes=len(self.managers))
+                swarm.update(
+                    ControlAvailable=True,
+                    Cluster={'ID': self.swarm['ID']},
+                    Managers=len(self.managers),
+                    Nodes=len(self.managers),
+                )
         return {'Swarm': swarm}
 
     def swarm_inspect(self):
         self._maybe_fail('swarm_inspect')
         if self.state != 'active' or not self.is_manager:
-            raise EngineError('not a manager', status_code=503,
-                              explanation='This node is not a swarm manager.')
+            raise EngineError('not a manager', status_code=503, explanation='This node is not a swarm manager.')
         if not self.quorum:
-            explanation = ("rpc error: code = Unknown desc = The swarm does not have a leader. "
-                           "It's possible that too few managers are online.")
-            raise EngineError('Could not inspect the swarm: %s %s' % (explanation, QUORUM_RECOVERY_HINT),
-                              status_code=503, explanation=explanation, quorum_lost=True)
+            explanation = (
+                "rpc error: code = Unknown desc = The swarm does not have a leader. "
+                "It's possible that too few managers are online."
+            )
+            raise EngineError(
+                'Could not inspect the swarm: %s %s' % (explanation, QUORUM_RECOVERY_HINT),
+                status_code=503,
+                explanation=explanation,
+                quorum_lost=True,
+            )
         return copy.deepcopy(self.swarm)
 
     def swarm_init(self, request):
@@ -106,10 +121,17 @@ class FakeEngine:
         self.state = 'inactive'
         self.is_manager = False
 
-    def swarm_update(self, spec, version, rotate_worker_token=False, rotate_manager_token=False,
-                     rotate_unlock_key=False):
-        self.calls.append(('swarm_update', copy.deepcopy(spec), version,
-                           dict(worker=rotate_worker_token, manager=rotate_manager_token, unlock=rotate_unlock_key)))
+    def swarm_update(
+        self, spec, version, rotate_worker_token=False, rotate_manager_token=False, rotate_unlock_key=False
+    ):
+        self.calls.append(
+            (
+                'swarm_update',
+                copy.deepcopy(spec),
+                version,
+                dict(worker=rotate_worker_token, manager=rotate_manager_token, unlock=rotate_unlock_key),
+            )
+        )
         self._maybe_fail('swarm_update')
         self.swarm['Spec'] = copy.deepcopy(spec)
         self.swarm['Version']['Index'] += 1
@@ -118,9 +140,14 @@ class FakeEngine:
         return 'SWMKEY-1-fakeunlockkey'
 
     def nodes(self):
-        return [{'ID': node_id, 'Description': {'Hostname': 'host-%s' % node_id[:4]},
-                 'ManagerStatus': {'Reachability': reachability, 'Addr': '%s:2377' % addr}}
-                for node_id, addr, reachability in self.managers]
+        return [
+            {
+                'ID': node_id,
+                'Description': {'Hostname': 'host-%s' % node_id[:4]},
+                'ManagerStatus': {'Reachability': reachability, 'Addr': '%s:2377' % addr},
+            }
+            for node_id, addr, reachability in self.managers
+        ]
 
     def retry_out_of_sequence(self, read_and_write):
         return read_and_write()

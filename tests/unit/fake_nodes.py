@@ -28,8 +28,11 @@ NODE_IDS = dict((node['Description']['Hostname'], node['ID']) for node in SNAPSH
 
 
 def _refusal(action, explanation, status_code=400):
-    return EngineError('Could not %s: the Docker engine at unix:///var/run/docker.sock answered: %s'
-                       % (action, explanation), status_code=status_code, explanation=explanation)
+    return EngineError(
+        'Could not %s: the Docker engine at unix:///var/run/docker.sock answered: %s' % (action, explanation),
+        status_code=status_code,
+        explanation=explanation,
+    )
 
 
 class FakeCluster:
@@ -78,8 +81,10 @@ class FakeCluster:
         node['ID'] = '%s%s' % (hostname, 'x' * (25 - len(hostname)))
         node['Description']['Hostname'] = hostname
         node['Spec'] = {'Availability': 'active', 'Labels': {}, 'Role': 'manager'}
-        node['ManagerStatus'] = {'Addr': '192.168.0.99:2377',
-                                 'Reachability': 'reachable' if reachable else 'unreachable'}
+        node['ManagerStatus'] = {
+            'Addr': '192.168.0.99:2377',
+            'Reachability': 'reachable' if reachable else 'unreachable',
+        }
         node['Status'] = {'Addr': '192.168.0.99', 'State': 'ready' if reachable else 'down'}
         self.node_list.append(node)
         return node
@@ -89,8 +94,9 @@ class FakeCluster:
 
     def running_tasks_on(self, hostname):
         node_id = self.node(hostname)['ID']
-        return [task for task in self.task_list
-                if task['NodeID'] == node_id and task['Status']['State'] not in _FINISHED]
+        return [
+            task for task in self.task_list if task['NodeID'] == node_id and task['Status']['State'] not in _FINISHED
+        ]
 
     # -- the EngineClient methods the planners call ----------------------------------------------
 
@@ -136,12 +142,15 @@ class FakeCluster:
         action = 'remove node %s' % node_id
         node = self._node_by_id(node_id, action)
         if node.get('ManagerStatus'):
-            raise _refusal(action, 'rpc error: code = FailedPrecondition desc = node %s is a cluster manager and is '
-                                   'a member of the raft cluster. It must be demoted to worker before removal'
-                           % node_id)
+            raise _refusal(
+                action,
+                'rpc error: code = FailedPrecondition desc = node %s is a cluster manager and is '
+                'a member of the raft cluster. It must be demoted to worker before removal' % node_id,
+            )
         if node['Status']['State'] != 'down' and not force:
-            raise _refusal(action, "rpc error: code = FailedPrecondition desc = node %s is not down and can't be "
-                                   "removed" % node_id)
+            raise _refusal(
+                action, "rpc error: code = FailedPrecondition desc = node %s is not down and can't be removed" % node_id
+            )
         self.node_list.remove(node)
 
     def services(self, filters=None, status=False):
@@ -189,20 +198,25 @@ class FakeCluster:
             return None
 
     def _service_ids_of(self, name_or_id):
-        return [service['ID'] for service in self.service_list
-                if name_or_id in (service['ID'], service['Spec']['Name'])]
+        return [
+            service['ID'] for service in self.service_list if name_or_id in (service['ID'], service['Spec']['Name'])
+        ]
 
     def _refuse_demotion(self, node, action):
         # swarmkit's controlapi: the last manager stays, and Raft must keep a quorum of reachable members.
         members = [other for other in self.node_list if other.get('ManagerStatus')]
         if len(members) == 1:
-            raise _refusal(action, 'rpc error: code = FailedPrecondition desc = attempting to demote the last '
-                                   'manager of the swarm')
+            raise _refusal(
+                action, 'rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm'
+            )
         remaining = [other for other in members if other is not node]
         reachable = [other for other in remaining if other['ManagerStatus']['Reachability'] == 'reachable']
         if len(reachable) < len(remaining) // 2 + 1:
-            raise _refusal(action, "rpc error: code = FailedPrecondition desc = can't remove member from the raft: "
-                                   "this would result in a loss of quorum")
+            raise _refusal(
+                action,
+                "rpc error: code = FailedPrecondition desc = can't remove member from the raft: "
+                "this would result in a loss of quorum",
+            )
 
     def _settle_role(self, node):
         if node['Spec']['Role'] == 'worker':
@@ -214,7 +228,11 @@ class FakeCluster:
         services = dict((service['ID'], service) for service in self.service_list)
         for task in self.task_list:
             service = services.get(task['ServiceID'])
-            if task['NodeID'] != node['ID'] or task['DesiredState'] in _FINISHED or 'Job' in str(service['Spec']['Mode']):
+            if (
+                task['NodeID'] != node['ID']
+                or task['DesiredState'] in _FINISHED
+                or 'Job' in str(service['Spec']['Mode'])
+            ):
                 continue
             task['DesiredState'] = 'shutdown'
             if node['Status']['State'] == 'ready':

@@ -41,11 +41,26 @@ def crash_loop_tasks(service_id, template, now, runs_for=1.0, restart_delay=2.0)
     tasks = []
     for attempt in range(max(current - 2, 0), current + 1):
         running = attempt == current and now - attempt * period < runs_for
-        status = {'State': 'running', 'Message': 'started', 'ContainerStatus': {'ExitCode': 0}} if running else {
-            'State': 'failed', 'Message': 'started', 'Err': 'task: non-zero exit (3)',
-            'ContainerStatus': {'ExitCode': 3}}
-        tasks.append({'ID': 'crash%020d' % attempt, 'ServiceID': service_id, 'Slot': 1, 'Spec': copy.deepcopy(template),
-                      'DesiredState': 'running' if running else 'shutdown', 'Status': status})
+        status = (
+            {'State': 'running', 'Message': 'started', 'ContainerStatus': {'ExitCode': 0}}
+            if running
+            else {
+                'State': 'failed',
+                'Message': 'started',
+                'Err': 'task: non-zero exit (3)',
+                'ContainerStatus': {'ExitCode': 3},
+            }
+        )
+        tasks.append(
+            {
+                'ID': 'crash%020d' % attempt,
+                'ServiceID': service_id,
+                'Slot': 1,
+                'Spec': copy.deepcopy(template),
+                'DesiredState': 'running' if running else 'shutdown',
+                'Status': status,
+            }
+        )
     return tasks
 
 
@@ -74,8 +89,11 @@ class FakeServiceEngine:
 
     def services(self, filters=None, status=False):
         name = (filters or {}).get('name')
-        return [copy.deepcopy(service) for service in self.services_by_id.values()
-                if name is None or service['Spec']['Name'].startswith(name)]
+        return [
+            copy.deepcopy(service)
+            for service in self.services_by_id.values()
+            if name is None or service['Spec']['Name'].startswith(name)
+        ]
 
     def service_inspect(self, service_id):
         if service_id not in self.services_by_id:
@@ -139,9 +157,16 @@ class FakeServiceEngine:
         template.pop('Runtime', None)
         replicas = ((service['Spec'].get('Mode') or {}).get('Replicated') or {}).get('Replicas', 1)
         self.tasks_by_service[service_id] = [
-            {'ID': 'task%021d' % slot, 'ServiceID': service_id, 'Slot': slot, 'Spec': copy.deepcopy(template),
-             'DesiredState': 'running', 'Status': {'State': 'running', 'Message': 'started'}}
-            for slot in range(1, replicas + 1)]
+            {
+                'ID': 'task%021d' % slot,
+                'ServiceID': service_id,
+                'Slot': slot,
+                'Spec': copy.deepcopy(template),
+                'DesiredState': 'running',
+                'Status': {'State': 'running', 'Message': 'started'},
+            }
+            for slot in range(1, replicas + 1)
+        ]
 
     def service_named(self, name):
         for service in self.services_by_id.values():

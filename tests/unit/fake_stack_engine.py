@@ -18,8 +18,11 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.services import nod
 from tests.unit.fake_engine import load_fixture
 
 CLI_DEPLOYED = load_fixture('stack_cli_deployed.json')
-BUILTIN_NETWORKS = [network for network in CLI_DEPLOYED['networks']
-                    if network['Name'] in ('ingress', 'bridge', 'host', 'none', 'docker_gwbridge')]
+BUILTIN_NETWORKS = [
+    network
+    for network in CLI_DEPLOYED['networks']
+    if network['Name'] in ('ingress', 'bridge', 'host', 'none', 'docker_gwbridge')
+]
 
 
 class _Api:
@@ -65,8 +68,11 @@ class FakeStackEngine:
     def networks(self, filters=None):
         self.reads.append('networks')
         name = (filters or {}).get('name')
-        return [copy.deepcopy(network) for network in self.networks_by_id.values()
-                if name is None or network['Name'].startswith(name)]
+        return [
+            copy.deepcopy(network)
+            for network in self.networks_by_id.values()
+            if name is None or network['Name'].startswith(name)
+        ]
 
     def configs(self, filters=None):
         self.reads.append('configs')
@@ -104,16 +110,26 @@ class FakeStackEngine:
     def network_create(self, request):
         self.calls.append(('network_create', copy.deepcopy(request)))
         if any(network['Name'] == request['Name'] for network in self.networks_by_id.values()):
-            raise EngineError('conflict', status_code=409, explanation='network with name %s already exists'
-                              % request['Name'])
+            raise EngineError(
+                'conflict', status_code=409, explanation='network with name %s already exists' % request['Name']
+            )
         network_id = next(self._ids)
         self.networks_by_id[network_id] = dict(
-            Name=request['Name'], Id=network_id, Scope='swarm', Driver=request['Driver'],
-            Internal=bool(request.get('Internal')), Attachable=bool(request.get('Attachable')),
+            Name=request['Name'],
+            Id=network_id,
+            Scope='swarm',
+            Driver=request['Driver'],
+            Internal=bool(request.get('Internal')),
+            Attachable=bool(request.get('Attachable')),
             Options=dict(request.get('Options') or {}, **{'com.docker.network.driver.overlay.vxlanid_list': '4100'}),
             Labels=dict(request.get('Labels') or {}),
-            IPAM=dict(Driver='default', Options=None, Config=copy.deepcopy((request.get('IPAM') or {}).get('Config'))
-                      or [dict(Subnet='10.0.9.0/24', Gateway='10.0.9.1')]))
+            IPAM=dict(
+                Driver='default',
+                Options=None,
+                Config=copy.deepcopy((request.get('IPAM') or {}).get('Config'))
+                or [dict(Subnet='10.0.9.0/24', Gateway='10.0.9.1')],
+            ),
+        )
         return {'Id': network_id, 'Warning': ''}
 
     def network_remove(self, network_id, name=None):
@@ -122,8 +138,11 @@ class FakeStackEngine:
             raise _not_found('network', network_id)
         if self.network_busy_answers:
             self.network_busy_answers -= 1
-            raise EngineError('busy', status_code=403, explanation='error while removing network: network %s id %s '
-                              'has active endpoints' % (name, network_id))
+            raise EngineError(
+                'busy',
+                status_code=403,
+                explanation='error while removing network: network %s id %s has active endpoints' % (name, network_id),
+            )
         self._refuse_if_used('network', network_id)
         del self.networks_by_id[network_id]
 
@@ -173,8 +192,12 @@ class FakeStackEngine:
     def _refuse_if_used(self, kind, object_id):
         for service in self.services_by_id.values():
             if object_id in json.dumps(service['Spec']):
-                raise EngineError('in use', status_code=400, explanation='%s %s is in use by the following service: '
-                                  '%s' % (kind, object_id, service['Spec']['Name']))
+                raise EngineError(
+                    'in use',
+                    status_code=400,
+                    explanation='%s %s is in use by the following service: '
+                    '%s' % (kind, object_id, service['Spec']['Name']),
+                )
 
     def service_create(self, spec, with_registry_auth=False):
         self.calls.append(('service_create', copy.deepcopy(spec)))
@@ -212,18 +235,25 @@ class FakeStackEngine:
         template.setdefault('ForceUpdate', 0)
         template.setdefault('Runtime', 'container')
         for attachment in template.get('Networks') or []:
-            named = [network_id for network_id, network in self.networks_by_id.items()
-                     if network['Name'] == attachment['Target']]
+            named = [
+                network_id
+                for network_id, network in self.networks_by_id.items()
+                if network['Name'] == attachment['Target']
+            ]
             if named:
                 attachment['Target'] = named[0]
             elif attachment['Target'] not in self.networks_by_id:
-                raise EngineError('no network', status_code=404, explanation='network %s not found'
-                                  % attachment['Target'])
+                raise EngineError(
+                    'no network', status_code=404, explanation='network %s not found' % attachment['Target']
+                )
         for kind, store in (('Config', self.configs_by_id), ('Secret', self.secrets_by_id)):
             for reference in container.get('%ss' % kind) or []:
                 if reference.get('%sID' % kind) not in store:
-                    raise EngineError('no %s' % kind, status_code=404, explanation='%s %s not found'
-                                      % (kind.lower(), reference.get('%sID' % kind)))
+                    raise EngineError(
+                        'no %s' % kind,
+                        status_code=404,
+                        explanation='%s %s not found' % (kind.lower(), reference.get('%sID' % kind)),
+                    )
         if 'RestartPolicy' in template:
             template['RestartPolicy'].setdefault('MaxAttempts', 0)
         mode = spec.setdefault('Mode', {'Replicated': {}})
@@ -251,9 +281,18 @@ class FakeStackEngine:
             nodes = [node['ID'] for node in self.nodes_list if node_matches(node, constraints)]
         else:
             nodes = ['node%d' % slot for slot in range(((mode.get('Replicated') or {}).get('Replicas', 1)))]
-        return [{'ID': 'task%s%d' % (service['ID'], index), 'ServiceID': service['ID'], 'NodeID': node,
-                 'Slot': index + 1, 'Spec': copy.deepcopy(template), 'DesiredState': 'running',
-                 'Status': {'State': 'running', 'Message': 'started'}} for index, node in enumerate(nodes)]
+        return [
+            {
+                'ID': 'task%s%d' % (service['ID'], index),
+                'ServiceID': service['ID'],
+                'NodeID': node,
+                'Slot': index + 1,
+                'Spec': copy.deepcopy(template),
+                'DesiredState': 'running',
+                'Status': {'State': 'running', 'Message': 'started'},
+            }
+            for index, node in enumerate(nodes)
+        ]
 
     # -- test helpers ------------------------------------------------------------------------
 

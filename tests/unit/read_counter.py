@@ -14,4 +14,5 @@ def _counted(counts, name, method):
     def counted(*args, **kwargs):
         counts[name] += 1
         return method(*args, **kwargs)
+
     return counted

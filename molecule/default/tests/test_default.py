@@ -69,13 +69,21 @@ def test_the_swarm_ports_accept_exactly_the_cluster_nodes(host):
 
 def test_the_monitoring_stack_runs_every_task_it_wants():
     manager = node(MANAGERS[0])
-    rows = manager.check_output("docker service ls --filter label=com.docker.stack.namespace=monitoring "
-                                "--format '{{.Name}} {{.Mode}} {{.Replicas}}'").splitlines()
+    rows = manager.check_output(
+        "docker service ls --filter label=com.docker.stack.namespace=monitoring "
+        "--format '{{.Name}} {{.Mode}} {{.Replicas}}'"
+    ).splitlines()
     services = {name: (mode, replicas) for name, mode, replicas in (row.split() for row in rows)}
-    assert sorted(services) == ["monitoring_alertmanager", "monitoring_cadvisor", "monitoring_grafana",
-                                "monitoring_node-exporter", "monitoring_prometheus"]
+    assert sorted(services) == [
+        "monitoring_alertmanager",
+        "monitoring_cadvisor",
+        "monitoring_grafana",
+        "monitoring_node-exporter",
+        "monitoring_prometheus",
+    ]
     everywhere = "%d/%d" % (len(MANAGERS + WORKERS), len(MANAGERS + WORKERS))
     assert services["monitoring_node-exporter"] == ("global", everywhere)
     assert services["monitoring_cadvisor"] == ("global", everywhere)
-    assert {services[name] for name in ("monitoring_prometheus", "monitoring_alertmanager",
-                                        "monitoring_grafana")} == {("replicated", "1/1")}
+    assert {services[name] for name in ("monitoring_prometheus", "monitoring_alertmanager", "monitoring_grafana")} == {
+        ("replicated", "1/1")
+    }

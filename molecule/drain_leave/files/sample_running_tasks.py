@@ -37,8 +37,14 @@ class Summary:
         self.finished = running == desired and not set(self.gone) & set(hostnames)
 
     def as_dict(self):
-        return dict(gone=self.gone, samples=self.samples, errors=self.errors, lowest_running=self.lowest,
-                    desired=self.desired, finished=self.finished)
+        return dict(
+            gone=self.gone,
+            samples=self.samples,
+            errors=self.errors,
+            lowest_running=self.lowest,
+            desired=self.desired,
+            finished=self.finished,
+        )
 
 
 def _write(path, value):

@@ -55,7 +55,9 @@ def test_the_decommissioned_hosts_are_out_of_any_swarm(name):
 
 
 def test_the_service_runs_all_its_replicas_on_the_remaining_nodes(host):
-    tasks = host.check_output("docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}'")
+    tasks = host.check_output(
+        "docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}'"
+    )
     rows = [line.split(maxsplit=1) for line in tasks.splitlines()]
     assert len(rows) == 4
     assert all(state.startswith("Running") and name in REMAINING for name, state in rows), rows

@@ -43,7 +43,10 @@ def test_a_new_leader_leads_and_the_old_one_is_back_as_a_reachable_manager(repor
     assert node_list[report["new_leader"]]["ManagerStatus"] == "Leader"
     assert node_list[report["old_leader"]]["ManagerStatus"] == "Reachable"
     assert sorted(row["ManagerStatus"] for name, row in node_list.items() if name in MANAGERS) == [
-        "Leader", "Reachable", "Reachable"]
+        "Leader",
+        "Reachable",
+        "Reachable",
+    ]
 
 
 def test_every_node_is_ready(node_list):

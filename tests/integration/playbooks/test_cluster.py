@@ -64,7 +64,8 @@ def node_spec(swarm_sandbox, manager, node):
 
 
 def test_extends_the_swarm_from_any_manager_moves_hosts_between_groups_and_rejoins_a_rebuilt_host(
-        swarm_sandbox, tmp_path):
+    swarm_sandbox, tmp_path
+):
     # manager1, the first host of the managers group, is not in the swarm: the swarm is extended from manager2.
     swarm_sandbox.form_swarm(managers=['manager2', 'manager3'], workers=['worker1', 'worker2'])
     swarm_id = swarm_sandbox.swarm_info('manager2')['Cluster']['ID']
@@ -72,10 +73,15 @@ def test_extends_the_swarm_from_any_manager_moves_hosts_between_groups_and_rejoi
     swarm_sandbox.sh('worker2', 'docker swarm leave')
     swarm_sandbox.wait_for_node_status('manager2', 'worker2', 'Down')
     inventory = regrouped_inventory(
-        swarm_sandbox, tmp_path,
-        managers=['manager1', 'manager2', 'worker1'], workers=['manager3', 'worker2'],
-        host_vars={'worker2': {'swarm_cluster_node_labels': {'zone': 'b', 'ssd': ''}},
-                   'manager3': {'swarm_cluster_node_availability': 'drain'}})
+        swarm_sandbox,
+        tmp_path,
+        managers=['manager1', 'manager2', 'worker1'],
+        workers=['manager3', 'worker2'],
+        host_vars={
+            'worker2': {'swarm_cluster_node_labels': {'zone': 'b', 'ssd': ''}},
+            'manager3': {'swarm_cluster_node_availability': 'drain'},
+        },
+    )
 
     run_playbook(inventory, PLAYBOOK, '--diff')
 

@@ -13,14 +13,27 @@ PLAYBOOK = REPO_ROOT / 'playbooks' / 'deploy_stack.yml'
 
 
 def compose(services):
-    return yaml.safe_dump({'services': dict(
-        (name, {'image': 'swarmops/web:1', 'environment': {'GREETING': '${GREETING}'},
-                'deploy': {'replicas': 2, 'endpoint_mode': 'dnsrr'}}) for name in services)})
+    return yaml.safe_dump(
+        {
+            'services': dict(
+                (
+                    name,
+                    {
+                        'image': 'swarmops/web:1',
+                        'environment': {'GREETING': '${GREETING}'},
+                        'deploy': {'replicas': 2, 'endpoint_mode': 'dnsrr'},
+                    },
+                )
+                for name in services
+            )
+        }
+    )
 
 
 def stack_services(swarm_sandbox):
-    rows = swarm_sandbox.sh('manager1', "docker service ls --filter label=com.docker.stack.namespace=pbstack "
-                                        "--format '{{json .}}'").splitlines()
+    rows = swarm_sandbox.sh(
+        'manager1', "docker service ls --filter label=com.docker.stack.namespace=pbstack --format '{{json .}}'"
+    ).splitlines()
     return dict((row['Name'], row) for row in map(json.loads, rows))
 
 
@@ -28,16 +41,23 @@ def test_deploys_shows_the_replicas_changes_nothing_again_then_prunes(swarm_sand
     swarm_sandbox.form_swarm(managers=['manager1'], workers=['worker1'])
     compose_file = tmp_path / 'stack.yml'
     compose_file.write_text(compose(['web', 'api']))
-    extra = ['-e', 'deploy_stack_name=pbstack', '-e', 'deploy_stack_compose_files=%s' % compose_file,
-             '-e', '{"deploy_stack_env": {"GREETING": "hello"}}']
+    extra = [
+        '-e',
+        'deploy_stack_name=pbstack',
+        '-e',
+        'deploy_stack_compose_files=%s' % compose_file,
+        '-e',
+        '{"deploy_stack_env": {"GREETING": "hello"}}',
+    ]
 
     first = run_playbook(swarm_sandbox.inventory, PLAYBOOK, *extra)[1]
     services = stack_services(swarm_sandbox)
     assert sorted(services) == ['pbstack_api', 'pbstack_web']
     assert all(row['Image'] == 'swarmops/web:1' and row['Replicas'] == '2/2' for row in services.values())
     assert 'pbstack_web  swarmops/web:1  replicated  2/2 running' in first
-    env = swarm_sandbox.sh('manager1', "docker service inspect pbstack_web "
-                                       "--format '{{json .Spec.TaskTemplate.ContainerSpec.Env}}'")
+    env = swarm_sandbox.sh(
+        'manager1', "docker service inspect pbstack_web --format '{{json .Spec.TaskTemplate.ContainerSpec.Env}}'"
+    )
     assert json.loads(env) == ['GREETING=hello']
 
     again = run_playbook(swarm_sandbox.inventory, PLAYBOOK, *extra)[1]

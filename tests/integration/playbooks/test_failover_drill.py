@@ -7,10 +7,15 @@ from tests.integration.ansible_runner import REPO_ROOT, run_playbook
 
 def test_refuses_to_run_with_fewer_than_three_managers(swarm_sandbox):
     swarm_sandbox.form_swarm(managers=['manager1', 'manager2'], workers=['worker1'])
-    swarm_sandbox.sh('manager3', 'docker swarm join --token %s %s:2377'
-                     % (swarm_sandbox.token('manager1', 'worker'), swarm_sandbox.address['manager1']))
+    swarm_sandbox.sh(
+        'manager3',
+        'docker swarm join --token %s %s:2377'
+        % (swarm_sandbox.token('manager1', 'worker'), swarm_sandbox.address['manager1']),
+    )
 
-    returncode, output = run_playbook(swarm_sandbox.inventory, REPO_ROOT / 'playbooks' / 'failover_drill.yml', check=False)
+    returncode, output = run_playbook(
+        swarm_sandbox.inventory, REPO_ROOT / 'playbooks' / 'failover_drill.yml', check=False
+    )
 
     assert returncode != 0
     assert 'The swarm has 2 manager(s): a drill needs at least 3' in ' '.join(output.split())

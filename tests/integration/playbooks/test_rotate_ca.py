@@ -9,10 +9,32 @@ from tests.integration.playbooks.test_cluster import recap
 
 
 def make_root_ca(folder):
-    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-                    '-keyout', str(folder / 'root.key'), '-out', str(folder / 'root.crt'), '-days', '3650',
-                    '-subj', '/CN=swarmops playbook root', '-addext', 'basicConstraints=critical,CA:TRUE',
-                    '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], check=True, capture_output=True)
+    subprocess.run(
+        [
+            'openssl',
+            'req',
+            '-x509',
+            '-newkey',
+            'ec',
+            '-pkeyopt',
+            'ec_paramgen_curve:prime256v1',
+            '-nodes',
+            '-keyout',
+            str(folder / 'root.key'),
+            '-out',
+            str(folder / 'root.crt'),
+            '-days',
+            '3650',
+            '-subj',
+            '/CN=swarmops playbook root',
+            '-addext',
+            'basicConstraints=critical,CA:TRUE',
+            '-addext',
+            'keyUsage=critical,keyCertSign,cRLSign',
+        ],
+        check=True,
+        capture_output=True,
+    )
     return folder / 'root.crt', folder / 'root.key'
 
 

@@ -32,8 +32,12 @@ def test_every_role_has_argument_specs():
 def test_role_documentation_renders_and_covers_its_defaults(role):
     completed = subprocess.run(
         [sys.executable, '-m', 'ansible.cli.doc', '-t', 'role', '--json', 'swarmops.swarm.%s' % role],
-        capture_output=True, text=True, cwd=REPO_ROOT, check=False,
-        env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT)))
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        check=False,
+        env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT)),
+    )
     assert completed.returncode == 0, completed.stderr
     entry = json.loads(completed.stdout)['swarmops.swarm.%s' % role]['entry_points']['main']
     assert entry['short_description'] and entry['description']

@@ -13,13 +13,16 @@ MODULE = 'swarmops.swarm.swarm_info'
 @pytest.fixture(scope='module')
 def swarm(swarm_sandbox):
     swarm_sandbox.form_swarm(managers=['manager1', 'manager2'], workers=['worker1'])
-    swarm_sandbox.sh('manager1', 'docker node update --availability drain --label-add zone=a --label-add ssd worker1 '
-                                 '&& docker service create -d --name web --replicas 2 --endpoint-mode dnsrr '
-                                 '--no-resolve-image swarmops/web:1 '
-                                 '&& docker service create -d --name agent --mode global --no-resolve-image '
-                                 '--publish mode=host,target=80,published=8080 swarmops/web:1 '
-                                 '&& docker service create -d --name once --mode replicated-job --no-resolve-image '
-                                 'swarmops/web:1 true')
+    swarm_sandbox.sh(
+        'manager1',
+        'docker node update --availability drain --label-add zone=a --label-add ssd worker1 '
+        '&& docker service create -d --name web --replicas 2 --endpoint-mode dnsrr '
+        '--no-resolve-image swarmops/web:1 '
+        '&& docker service create -d --name agent --mode global --no-resolve-image '
+        '--publish mode=host,target=80,published=8080 swarmops/web:1 '
+        '&& docker service create -d --name once --mode replicated-job --no-resolve-image '
+        'swarmops/web:1 true',
+    )
     return swarm_sandbox
 
 
@@ -41,8 +44,11 @@ def test_nodes_services_and_tasks_match_the_cli(swarm):
     assert set(nodes) == set(cli_nodes) == {'manager1', 'manager2', 'worker1'}
     assert nodes['manager1']['leader'] is True and cli_nodes['manager1']['manager_status'] == 'Leader'
     assert nodes['manager2']['manager_reachability'] == 'reachable'
-    assert (nodes['worker1']['role'], nodes['worker1']['availability'], nodes['worker1']['labels']) == \
-        ('worker', 'drain', {'zone': 'a', 'ssd': ''})
+    assert (nodes['worker1']['role'], nodes['worker1']['availability'], nodes['worker1']['labels']) == (
+        'worker',
+        'drain',
+        {'zone': 'a', 'ssd': ''},
+    )
     assert nodes['worker1']['addr'] == swarm.address['worker1']
     assert nodes['worker1']['engine_version'] == swarm.sh('worker1', "docker version --format '{{.Server.Version}}'")
 
@@ -51,8 +57,9 @@ def test_nodes_services_and_tasks_match_the_cli(swarm):
     assert set(services) == set(cli_services) == {'web', 'agent', 'once'}
     assert [services[name]['mode'] for name in ('web', 'agent', 'once')] == ['replicated', 'global', 'replicated-job']
     assert (services['web']['replicas'], services['web']['endpoint_mode']) == (2, 'dnsrr')
-    assert services['agent']['ports'] == [dict(protocol='tcp', target_port=80, published_port=8080,
-                                               publish_mode='host')]
+    assert services['agent']['ports'] == [
+        dict(protocol='tcp', target_port=80, published_port=8080, publish_mode='host')
+    ]
     assert services['web']['image'] == 'swarmops/web:1'
 
     cli_tasks = cli_rows(swarm, 'docker service ps web agent once')
@@ -61,8 +68,12 @@ def test_nodes_services_and_tasks_match_the_cli(swarm):
 
 
 def test_tasks_are_filtered_by_service_and_node(swarm):
-    result = run_module(swarm.inventory, 'manager1', MODULE,
-                        dict(tasks_filters=dict(service='agent', node='manager2', desired_state='running')))
+    result = run_module(
+        swarm.inventory,
+        'manager1',
+        MODULE,
+        dict(tasks_filters=dict(service='agent', node='manager2', desired_state='running')),
+    )
     (task,) = result['tasks']
     assert (task['service_name'], task['node'], task['desired_state']) == ('agent', 'manager2', 'running')
     assert task['name'] == 'agent.%s' % task['node_id']
@@ -74,8 +85,9 @@ def test_tokens_and_unlock_key_only_when_asked(swarm):
     assert 'join_tokens' not in plain and 'unlock_key' not in plain and 'SWMTKN' not in json.dumps(plain)
 
     asked = run_module(swarm.inventory, 'manager1', MODULE, dict(join_tokens=True, unlock_key=True))
-    assert asked['join_tokens'] == dict(worker=swarm.token('manager1', 'worker'),
-                                        manager=swarm.token('manager1', 'manager'))
+    assert asked['join_tokens'] == dict(
+        worker=swarm.token('manager1', 'worker'), manager=swarm.token('manager1', 'manager')
+    )
     assert asked['unlock_key'] is None  # autolock is off
     assert not asked.changed
 

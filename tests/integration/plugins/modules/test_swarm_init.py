@@ -9,16 +9,26 @@ MODULE = 'swarmops.swarm.swarm_init'
 def test_creates_a_swarm_with_the_given_settings(swarm_sandbox):
     swarm_sandbox.reset()
     address = swarm_sandbox.address['manager1']
-    result = run_four_times(swarm_sandbox.inventory, 'manager1', MODULE, dict(
-        advertise_addr=address, task_history_retention_limit=3, node_cert_expiry='720h',
-        default_addr_pool=['10.77.0.0/16'], subnet_size=26, labels={'env': 'sandbox', 'empty': ''}))
+    result = run_four_times(
+        swarm_sandbox.inventory,
+        'manager1',
+        MODULE,
+        dict(
+            advertise_addr=address,
+            task_history_retention_limit=3,
+            node_cert_expiry='720h',
+            default_addr_pool=['10.77.0.0/16'],
+            subnet_size=26,
+            labels={'env': 'sandbox', 'empty': ''},
+        ),
+    )
 
     info = swarm_sandbox.swarm_info('manager1')
     assert info['LocalNodeState'] == 'active' and info['ControlAvailable'] is True
     live = swarm_sandbox.swarm_inspect('manager1')
     assert live['ID'] == result['swarm_id']
     assert live['Spec']['Orchestration']['TaskHistoryRetentionLimit'] == 3
-    assert live['Spec']['CAConfig']['NodeCertExpiry'] == 720 * 3600 * 10 ** 9
+    assert live['Spec']['CAConfig']['NodeCertExpiry'] == 720 * 3600 * 10**9
     assert live['Spec']['Labels'] == {'env': 'sandbox', 'empty': ''}
     assert live['DefaultAddrPool'] == ['10.77.0.0/16'] and live['SubnetSize'] == 26
     assert result['manager_addr'] == '%s:2377' % address
@@ -29,14 +39,20 @@ def test_creates_a_swarm_with_the_given_settings(swarm_sandbox):
 def test_updates_only_what_differs_and_keeps_the_rest(swarm_sandbox):
     swarm_sandbox.form_swarm(managers=['manager1'], workers=[])
     swarm_sandbox.sh('manager1', 'docker swarm update --task-history-limit 7')
-    result = run_four_times(swarm_sandbox.inventory, 'manager1', MODULE, dict(
-        snapshot_interval=5000, dispatcher_heartbeat_period='10s', keep_old_snapshots=1))
+    result = run_four_times(
+        swarm_sandbox.inventory,
+        'manager1',
+        MODULE,
+        dict(snapshot_interval=5000, dispatcher_heartbeat_period='10s', keep_old_snapshots=1),
+    )
 
-    assert result['actions'] == ["update the swarm: snapshot_interval 10000 -> 5000; keep_old_snapshots 0 -> 1; "
-                                 "dispatcher_heartbeat_period '5s' -> '10s'"]
+    assert result['actions'] == [
+        "update the swarm: snapshot_interval 10000 -> 5000; keep_old_snapshots 0 -> 1; "
+        "dispatcher_heartbeat_period '5s' -> '10s'"
+    ]
     spec = swarm_sandbox.swarm_inspect('manager1')['Spec']
     assert spec['Raft']['SnapshotInterval'] == 5000 and spec['Raft']['KeepOldSnapshots'] == 1
-    assert spec['Dispatcher']['HeartbeatPeriod'] == 10 * 10 ** 9
+    assert spec['Dispatcher']['HeartbeatPeriod'] == 10 * 10**9
     assert spec['Orchestration']['TaskHistoryRetentionLimit'] == 7, 'an option the task left out was reset'
 
 
@@ -45,8 +61,7 @@ def test_init_only_settings_that_differ_are_warned_about(swarm_sandbox):
     before = swarm_sandbox.swarm_inspect('manager1')
     result = run_module(swarm_sandbox.inventory, 'manager1', MODULE, dict(data_path_port=7789, subnet_size=20))
     assert not result.changed
-    assert any('data_path_port is only applied when a swarm is created' in warning
-               for warning in result['warnings'])
+    assert any('data_path_port is only applied when a swarm is created' in warning for warning in result['warnings'])
     assert swarm_sandbox.swarm_inspect('manager1')['Version'] == before['Version']
 
 
@@ -72,8 +87,7 @@ def test_autolock_returns_the_unlock_key(swarm_sandbox):
 def test_on_a_worker_it_says_to_run_on_a_manager(swarm_sandbox):
     swarm_sandbox.form_swarm(managers=['manager1'], workers=['worker1'])
     result = run_module(swarm_sandbox.inventory, 'worker1', MODULE, {}, expect_failure=True)
-    assert 'This node is a worker of the swarm managed by %s:2377' % swarm_sandbox.address['manager1'] \
-        in result['msg']
+    assert 'This node is a worker of the swarm managed by %s:2377' % swarm_sandbox.address['manager1'] in result['msg']
     assert 'Run it on a manager' in result['msg']
 
 
@@ -91,15 +105,19 @@ def test_teardown_refuses_while_managers_are_reachable_then_removes_the_last(swa
 
 def test_force_new_cluster_recovers_a_swarm_that_lost_quorum(swarm_sandbox):
     swarm_sandbox.form_swarm(managers=['manager1', 'manager2', 'manager3'], workers=['worker1'])
-    swarm_sandbox.sh('manager1', 'docker service create --detach --name web --replicas 2 --endpoint-mode dnsrr '
-                                 '--no-resolve-image swarmops/web:1')
+    swarm_sandbox.sh(
+        'manager1',
+        'docker service create --detach --name web --replicas 2 --endpoint-mode dnsrr '
+        '--no-resolve-image swarmops/web:1',
+    )
     service_id = swarm_sandbox.sh('manager1', "docker service inspect --format '{{.ID}}' web")
     swarm_sandbox.sandbox.stop_node('manager2')
     swarm_sandbox.sandbox.stop_node('manager3')
     try:
         swarm_sandbox.wait_for_quorum_loss('manager1')
-        lost = run_module(swarm_sandbox.inventory, 'manager1', MODULE, dict(task_history_retention_limit=3),
-                          expect_failure=True)
+        lost = run_module(
+            swarm_sandbox.inventory, 'manager1', MODULE, dict(task_history_retention_limit=3), expect_failure=True
+        )
         assert 'has lost quorum' in lost['msg'] and 'force_new_cluster: true' in lost['msg']
 
         run_four_times(swarm_sandbox.inventory, 'manager1', MODULE, dict(force_new_cluster=True))

@@ -16,8 +16,10 @@ from tests.integration.ansible_runner import run_four_times, run_module
 MODULE = 'swarmops.swarm.swarm_node'
 # Tasks of this service ignore their stop signal and are killed after the grace period: a drain that did not
 # wait would return while they still run.
-SLOW_TO_STOP_SERVICE = ('docker service create -d --name web --replicas 6 --endpoint-mode dnsrr --no-resolve-image '
-                        '--stop-signal SIGUSR1 --stop-grace-period 4s swarmops/web:1')
+SLOW_TO_STOP_SERVICE = (
+    'docker service create -d --name web --replicas 6 --endpoint-mode dnsrr --no-resolve-image '
+    '--stop-signal SIGUSR1 --stop-grace-period 4s swarmops/web:1'
+)
 
 
 @pytest.fixture(scope='module')
@@ -73,33 +75,45 @@ def test_a_worker_is_promoted_and_demoted_back(swarm):
 
 def test_labels_are_merged_removed_and_replaced(swarm):
     swarm.sh('manager1', 'docker node update --label-add zone=a --label-add ssd --label-add rack=7 worker1')
-    merged = run_four_times(swarm.inventory, 'manager1', MODULE,
-                            dict(node='worker1', labels={'zone': 'b'}, labels_to_remove=['ssd']))
+    merged = run_four_times(
+        swarm.inventory, 'manager1', MODULE, dict(node='worker1', labels={'zone': 'b'}, labels_to_remove=['ssd'])
+    )
     assert merged['actions'] == ['set labels of worker1: change zone=a -> zone=b, remove ssd']
     assert merged['diff']['before']['labels'] == {'zone': 'a', 'ssd': '', 'rack': '7'}
     assert node_inspect(swarm, 'worker1')['Spec']['Labels'] == {'zone': 'b', 'rack': '7'}
 
-    replaced = run_four_times(swarm.inventory, 'manager1', MODULE,
-                              dict(node='worker1', labels={'gpu': '', 'zone': 'b'}, labels_state='replace'))
+    replaced = run_four_times(
+        swarm.inventory,
+        'manager1',
+        MODULE,
+        dict(node='worker1', labels={'gpu': '', 'zone': 'b'}, labels_state='replace'),
+    )
     assert replaced['actions'] == ['set labels of worker1: add gpu="", remove rack']
     assert node_inspect(swarm, 'worker1')['Spec']['Labels'] == {'gpu': '', 'zone': 'b'}
 
 
 def test_a_drain_returns_once_the_node_runs_no_service_task(swarm):
     swarm.sh('manager1', SLOW_TO_STOP_SERVICE)
-    wait_for(lambda: swarm.sh('worker2', 'docker ps -q --filter label=com.docker.swarm.service.name=web'),
-             60, 'web task running on worker2')
+    wait_for(
+        lambda: swarm.sh('worker2', 'docker ps -q --filter label=com.docker.swarm.service.name=web'),
+        60,
+        'web task running on worker2',
+    )
 
     drained = run_four_times(swarm.inventory, 'manager1', MODULE, dict(node='worker2', availability='drain'))
 
     assert drained['actions'] == ['set availability of worker2: active -> drain']
     assert swarm.sh('worker2', 'docker ps -q --filter label=com.docker.swarm.service.name=web') == ''
     assert swarm.sh('manager1', 'docker node ps worker2 --filter desired-state=running -q') == ''
-    placement = swarm.sh('manager1', "docker service ps web --filter desired-state=running "
-                                     "--format '{{.Node}} {{.CurrentState}}'").splitlines()
+    placement = swarm.sh(
+        'manager1', "docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}'"
+    ).splitlines()
     assert len(placement) == 6 and not any(line.startswith('worker2 ') for line in placement)
-    wait_for(lambda: '6/6' in swarm.sh('manager1', "docker service ls --filter name=web --format '{{.Replicas}}'"),
-             30, 'web with all 6 replicas running elsewhere')
+    wait_for(
+        lambda: '6/6' in swarm.sh('manager1', "docker service ls --filter name=web --format '{{.Replicas}}'"),
+        30,
+        'web with all 6 replicas running elsewhere',
+    )
 
     swarm.sh('manager1', 'docker node update --availability active worker2 && docker service rm web')
 
@@ -109,15 +123,16 @@ def test_a_demotion_that_would_lose_quorum_is_refused_and_a_dead_manager_is_remo
     seen_down = dict(status='Down', availability='Active', manager_status='Unreachable')
     wait_for(lambda: swarm.node_list('manager1')['manager3'] == seen_down, 60, 'manager3 seen down and unreachable')
 
-    refused = run_module(swarm.inventory, 'manager1', MODULE, dict(node='manager2', role='worker'),
-                         expect_failure=True)
+    refused = run_module(swarm.inventory, 'manager1', MODULE, dict(node='manager2', role='worker'), expect_failure=True)
     assert refused['msg'].startswith(
         'Refusing to demote manager2: the swarm has 3 managers, 2 reachable (unreachable: manager3), and quorum '
         'needs 2; after demoting manager2, 1 of the 2 remaining managers would be reachable, but a quorum of 2 '
-        'managers needs 2.')
+        'managers needs 2.'
+    )
     # With force the module steps aside, and the engine keeps its own Raft guard.
-    engine_refused = run_module(swarm.inventory, 'manager1', MODULE, dict(node='manager2', role='worker', force=True),
-                                expect_failure=True)
+    engine_refused = run_module(
+        swarm.inventory, 'manager1', MODULE, dict(node='manager2', role='worker', force=True), expect_failure=True
+    )
     assert 'loss of quorum' in engine_refused['msg']
     assert swarm.node_list('manager1')['manager2']['manager_status'] == 'Reachable'
 

@@ -17,20 +17,40 @@ MODULE = 'swarmops.swarm.swarm_service'
 MANAGER = 'manager1'
 
 MANY_OPTIONS = dict(
-    name='many', image='swarmops/web:1', replicas=2, endpoint_mode='dnsrr',
-    env={'A': '1'}, labels={'tier': 'web', 'empty': ''}, container_labels={'team': 'ops'},
-    hostname="{{ '{{.Service.Name}}-{{.Task.Slot}}' }}", workdir='/', stop_signal='SIGTERM', stop_grace_period='3s',
-    init=True, read_only=True, cap_add=['NET_ADMIN'], cap_drop=['MKNOD'], sysctls={'net.ipv4.ip_forward': '0'},
-    ulimits=[dict(name='nofile', soft=1024, hard=2048)], dns_options=['ndots:2'], hosts={'db.local': '10.0.0.7'},
-    healthcheck=dict(test=['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/'], interval='2s', timeout='1s',
-                     retries=3, start_period='1s'),
+    name='many',
+    image='swarmops/web:1',
+    replicas=2,
+    endpoint_mode='dnsrr',
+    env={'A': '1'},
+    labels={'tier': 'web', 'empty': ''},
+    container_labels={'team': 'ops'},
+    hostname="{{ '{{.Service.Name}}-{{.Task.Slot}}' }}",
+    workdir='/',
+    stop_signal='SIGTERM',
+    stop_grace_period='3s',
+    init=True,
+    read_only=True,
+    cap_add=['NET_ADMIN'],
+    cap_drop=['MKNOD'],
+    sysctls={'net.ipv4.ip_forward': '0'},
+    ulimits=[dict(name='nofile', soft=1024, hard=2048)],
+    dns_options=['ndots:2'],
+    hosts={'db.local': '10.0.0.7'},
+    healthcheck=dict(
+        test=['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/'],
+        interval='2s',
+        timeout='1s',
+        retries=3,
+        start_period='1s',
+    ),
     mounts=[dict(type='tmpfs', target='/www', tmpfs_size='1M'), dict(type='volume', source='manyvol', target='/vol')],
-    configs=[dict(source='web_conf', target='/etc/web.conf', mode='0440')], secrets=[dict(source='web_secret')],
+    configs=[dict(source='web_conf', target='/etc/web.conf', mode='0440')],
+    secrets=[dict(source='web_secret')],
     resources=dict(limits=dict(cpus=0.5, memory='64M', pids=100), reservations=dict(memory='8M')),
     restart_policy=dict(condition='on-failure', delay='1s', max_attempts=3),
     placement=dict(constraints=['node.role==worker'], max_replicas_per_node=1),
-    networks=[dict(name='svc_front', aliases=['many-web'])], logging=dict(driver='json-file',
-                                                                          options={'max-size': '1m'}),
+    networks=[dict(name='svc_front', aliases=['many-web'])],
+    logging=dict(driver='json-file', options={'max-size': '1m'}),
     # stop-first: a host-mode port and one task per worker leave no room to start a new task beside the old one.
     update_config=dict(parallelism=1, delay='1s', monitor='2s', failure_action='rollback', order='stop-first'),
     rollback_config=dict(parallelism=2, monitor='1s'),
@@ -53,13 +73,21 @@ def inspect(swarm, name):
 
 
 def tasks(swarm, name):
-    return json.loads(swarm.sh(MANAGER, 'python3 -c "import docker, json; print(json.dumps(docker.APIClient().tasks('
-                                        'filters={\'service\': \'%s\'})))"' % name))
+    return json.loads(
+        swarm.sh(
+            MANAGER,
+            'python3 -c "import docker, json; print(json.dumps(docker.APIClient().tasks('
+            'filters={\'service\': \'%s\'})))"' % name,
+        )
+    )
 
 
 def running(swarm, name):
-    return [task for task in tasks(swarm, name)
-            if task['DesiredState'] == 'running' and task['Status']['State'] == 'running']
+    return [
+        task
+        for task in tasks(swarm, name)
+        if task['DesiredState'] == 'running' and task['Status']['State'] == 'running'
+    ]
 
 
 def container_spec(service):
@@ -87,24 +115,28 @@ def test_a_service_with_many_options_is_created_as_declared(swarm):
     assert container['CapabilityAdd'] == ['CAP_NET_ADMIN'] and container['CapabilityDrop'] == ['CAP_MKNOD']
     assert container['Ulimits'] == [{'Name': 'nofile', 'Soft': 1024, 'Hard': 2048}]
     assert container['Hosts'] == ['10.0.0.7 db.local'] and container['DNSConfig']['Options'] == ['ndots:2']
-    assert container['Healthcheck']['Test'][0] == 'CMD' and container['Healthcheck']['Interval'] == 2 * 10 ** 9
-    assert container['StopGracePeriod'] == 3 * 10 ** 9
+    assert container['Healthcheck']['Test'][0] == 'CMD' and container['Healthcheck']['Interval'] == 2 * 10**9
+    assert container['StopGracePeriod'] == 3 * 10**9
     assert {mount['Target']: mount['Type'] for mount in container['Mounts']} == {'/www': 'tmpfs', '/vol': 'volume'}
     assert container['Configs'][0]['ConfigName'] == 'web_conf' and container['Configs'][0]['File']['Mode'] == 0o440
     assert container['Secrets'][0]['File']['Name'] == 'web_secret'
-    assert template['Resources']['Limits'] == {'NanoCPUs': 500000000, 'MemoryBytes': 64 * 1024 ** 2, 'Pids': 100}
+    assert template['Resources']['Limits'] == {'NanoCPUs': 500000000, 'MemoryBytes': 64 * 1024**2, 'Pids': 100}
     assert template['RestartPolicy']['Condition'] == 'on-failure' and template['RestartPolicy']['MaxAttempts'] == 3
     assert template['Placement']['Constraints'] == ['node.role==worker'] and template['Placement']['MaxReplicas'] == 1
     network_id = swarm.sh(MANAGER, "docker network inspect -f '{{.Id}}' svc_front")
     assert template['Networks'] == [{'Target': network_id, 'Aliases': ['many-web']}]
     assert template['LogDriver'] == {'Name': 'json-file', 'Options': {'max-size': '1m'}}
-    assert service['Spec']['UpdateConfig']['Delay'] == 10 ** 9
+    assert service['Spec']['UpdateConfig']['Delay'] == 10**9
     assert service['Spec']['UpdateConfig']['FailureAction'] == 'rollback'
     assert service['Spec']['RollbackConfig']['Parallelism'] == 2
-    assert service['Spec']['EndpointSpec'] == {'Mode': 'dnsrr', 'Ports': [
-        {'Protocol': 'tcp', 'TargetPort': 80, 'PublishedPort': 8081, 'PublishMode': 'host'}]}
-    workers = {swarm.sh(MANAGER, "docker node inspect -f '{{.Description.Hostname}}' %s" % task['NodeID'])
-               for task in running(swarm, 'many')}
+    assert service['Spec']['EndpointSpec'] == {
+        'Mode': 'dnsrr',
+        'Ports': [{'Protocol': 'tcp', 'TargetPort': 80, 'PublishedPort': 8081, 'PublishMode': 'host'}],
+    }
+    workers = {
+        swarm.sh(MANAGER, "docker node inspect -f '{{.Description.Hostname}}' %s" % task['NodeID'])
+        for task in running(swarm, 'many')
+    }
     assert workers == {'worker1', 'worker2'}
 
 
@@ -112,10 +144,13 @@ def test_changing_one_option_changes_only_it(swarm):
     before = inspect(swarm, 'many')['Spec']
     labels = {'tier': 'web', 'empty': '', 'release': '2'}
     result = run_four_times(swarm.inventory, MANAGER, MODULE, dict(name='many', labels=labels))
-    assert result['actions'] == ['update service many: labels {"empty": "", "tier": "web"} -> '
-                                 '{"empty": "", "release": "2", "tier": "web"}']
-    assert result['diff'] == {'before': {'state': 'present', 'labels': {'tier': 'web', 'empty': ''}},
-                              'after': {'state': 'present', 'labels': labels}}
+    assert result['actions'] == [
+        'update service many: labels {"empty": "", "tier": "web"} -> {"empty": "", "release": "2", "tier": "web"}'
+    ]
+    assert result['diff'] == {
+        'before': {'state': 'present', 'labels': {'tier': 'web', 'empty': ''}},
+        'after': {'state': 'present', 'labels': labels},
+    }
     after = inspect(swarm, 'many')['Spec']
     assert after.pop('Labels') == labels
     before.pop('Labels')
@@ -123,9 +158,14 @@ def test_changing_one_option_changes_only_it(swarm):
 
 
 def test_a_rolling_update_replaces_tasks_in_waves(swarm):
-    create = dict(name='roll', image='swarmops/web:1', replicas=6, endpoint_mode='dnsrr',
-                  update_config=dict(parallelism=2, delay='3s', monitor='1s'),
-                  rollback_config=dict(parallelism=6, monitor='1s'))
+    create = dict(
+        name='roll',
+        image='swarmops/web:1',
+        replicas=6,
+        endpoint_mode='dnsrr',
+        update_config=dict(parallelism=2, delay='3s', monitor='1s'),
+        rollback_config=dict(parallelism=6, monitor='1s'),
+    )
     run_module(swarm.inventory, MANAGER, MODULE, create)
     result = run_four_times(swarm.inventory, MANAGER, MODULE, dict(name='roll', image='swarmops/web:2'))
     assert result['actions'] == ['update service roll: image swarmops/web:1 -> swarmops/web:2']
@@ -134,23 +174,39 @@ def test_a_rolling_update_replaces_tasks_in_waves(swarm):
     new_tasks = [task for task in running(swarm, 'roll') if task['Spec']['ContainerSpec']['Image'] == 'swarmops/web:2']
     assert len(new_tasks) == 6
     created = sorted(timestamp(task['CreatedAt']) for task in new_tasks)
-    waves = [created[index:index + 2] for index in range(0, 6, 2)]
+    waves = [created[index : index + 2] for index in range(0, 6, 2)]
     assert all(wave[1] - wave[0] < 1.5 for wave in waves), created
     assert all(later[0] - earlier[1] >= 2.5 for earlier, later in zip(waves, waves[1:])), created
     assert result['waited_seconds'] >= 6
-    assert result['waited_for'] == ['service roll: 6/6 tasks running, none stopped within the 1s stability window'], \
+    assert result['waited_for'] == ['service roll: 6/6 tasks running, none stopped within the 1s stability window'], (
         'the window is the update monitor'
+    )
 
 
 def test_a_failing_health_check_rolls_back_and_fails_naming_the_tasks(swarm):
-    run_module(swarm.inventory, MANAGER, MODULE, dict(
-        name='fragile', image='swarmops/web:1', replicas=2, endpoint_mode='dnsrr',
-        update_config=dict(failure_action='rollback', monitor='4s'), rollback_config=dict(parallelism=2, monitor='1s')))
-    failed = run_module(swarm.inventory, MANAGER, MODULE, dict(
-        name='fragile', healthcheck=dict(test=['CMD', 'false'], interval='1s', timeout='1s', retries=1)),
-        expect_failure=True)
-    assert failed['msg'].startswith('Service fragile: the update failed and the engine rolled it back '
-                                    '(rollback_completed')
+    run_module(
+        swarm.inventory,
+        MANAGER,
+        MODULE,
+        dict(
+            name='fragile',
+            image='swarmops/web:1',
+            replicas=2,
+            endpoint_mode='dnsrr',
+            update_config=dict(failure_action='rollback', monitor='4s'),
+            rollback_config=dict(parallelism=2, monitor='1s'),
+        ),
+    )
+    failed = run_module(
+        swarm.inventory,
+        MANAGER,
+        MODULE,
+        dict(name='fragile', healthcheck=dict(test=['CMD', 'false'], interval='1s', timeout='1s', retries=1)),
+        expect_failure=True,
+    )
+    assert failed['msg'].startswith(
+        'Service fragile: the update failed and the engine rolled it back (rollback_completed'
+    )
     assert 'Failing tasks: fragile.' in failed['msg']
     service = inspect(swarm, 'fragile')
     assert 'Healthcheck' not in container_spec(service), 'back on the previous spec'
@@ -160,9 +216,14 @@ def test_a_failing_health_check_rolls_back_and_fails_naming_the_tasks(swarm):
 
 def test_a_crash_looping_service_is_not_converged_and_the_failure_names_its_exit_code(swarm):
     # Each task runs for a second: long enough to be seen running, not to stay up for the stability window.
-    crashing = dict(name='crashing', image='swarmops/web:1', endpoint_mode='dnsrr',
-                    command=['sh', '-c', 'sleep 1; exit 3'], restart_policy=dict(condition='on-failure', delay='1s'),
-                    wait_timeout=10)
+    crashing = dict(
+        name='crashing',
+        image='swarmops/web:1',
+        endpoint_mode='dnsrr',
+        command=['sh', '-c', 'sleep 1; exit 3'],
+        restart_policy=dict(condition='on-failure', delay='1s'),
+        wait_timeout=10,
+    )
     failed = run_module(swarm.inventory, MANAGER, MODULE, crashing, expect_failure=True)
     assert failed['msg'].startswith('Timed out after 10s waiting for service crashing to converge; last seen: ')
     assert 'crashing.1 (' in failed['msg'] and 'failed (task: non-zero exit (3)), exit code 3' in failed['msg']
@@ -193,31 +254,50 @@ def test_a_global_service_runs_once_per_node_and_its_mode_changes_only_by_recrea
     assert not run_module(swarm.inventory, MANAGER, MODULE, agent, check=True).changed
     assert len({task['NodeID'] for task in running(swarm, 'agent')}) == 5
 
-    refused = run_module(swarm.inventory, MANAGER, MODULE, dict(name='agent', mode='replicated', replicas=1),
-                         expect_failure=True)
+    refused = run_module(
+        swarm.inventory, MANAGER, MODULE, dict(name='agent', mode='replicated', replicas=1), expect_failure=True
+    )
     assert 'Service agent is global; the task asks for replicated' in refused['msg']
     assert inspect(swarm, 'agent')['Spec']['Mode'] == {'Global': {}}
 
-    recreated = run_module(swarm.inventory, MANAGER, MODULE, dict(name='agent', mode='replicated', replicas=1,
-                                                                  recreate=True, wait_stability='1s'))
+    recreated = run_module(
+        swarm.inventory,
+        MANAGER,
+        MODULE,
+        dict(name='agent', mode='replicated', replicas=1, recreate=True, wait_stability='1s'),
+    )
     assert [action.split(':')[0] for action in recreated['actions']] == [
-        'remove service agent to re-create it', 'create service agent (replicated, 1 replicas, image swarmops/web']
+        'remove service agent to re-create it',
+        'create service agent (replicated, 1 replicas, image swarmops/web',
+    ]
     assert inspect(swarm, 'agent')['Spec']['Mode'] == {'Replicated': {'Replicas': 1}}
     assert len(running(swarm, 'agent')) == 1
 
 
 def test_a_replicated_job_runs_to_completion_once(swarm):
-    result = run_four_times(swarm.inventory, MANAGER, MODULE, dict(
-        name='once', image='swarmops/web:1', mode='replicated-job', replicas=3, max_concurrent=2, command=['true'],
-        restart_policy=dict(condition='none')))
+    result = run_four_times(
+        swarm.inventory,
+        MANAGER,
+        MODULE,
+        dict(
+            name='once',
+            image='swarmops/web:1',
+            mode='replicated-job',
+            replicas=3,
+            max_concurrent=2,
+            command=['true'],
+            restart_policy=dict(condition='none'),
+        ),
+    )
     assert result['service']['completed_tasks'] == 3
     states = [task['Status']['State'] for task in tasks(swarm, 'once')]
     assert states == ['complete'] * 3
 
 
 def test_start_interval_is_refused_clearly_on_api_1_41(swarm):
-    result = run_module(swarm.inventory, MANAGER, MODULE, dict(name='roll', healthcheck=dict(start_interval='1s')),
-                        expect_failure=True)
+    result = run_module(
+        swarm.inventory, MANAGER, MODULE, dict(name='roll', healthcheck=dict(start_interval='1s')), expect_failure=True
+    )
     assert 'speaks API 1.41; healthcheck.start_interval needs API 1.44 or newer' in result['msg']
 
 

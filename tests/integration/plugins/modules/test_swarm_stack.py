@@ -29,12 +29,16 @@ def stack_swarm(swarm_sandbox):
     archive = io.BytesIO()
     with tarfile.open(fileobj=archive, mode='w') as tar:
         tar.add(FIXTURES, arcname='.')
-    rc, stdout, stderr = swarm_sandbox.sandbox.exec('manager1', 'mkdir -p %s && tar -C %s -x' % (STACKS, STACKS),
-                                                    input=archive.getvalue(), timeout=60)
+    rc, stdout, stderr = swarm_sandbox.sandbox.exec(
+        'manager1', 'mkdir -p %s && tar -C %s -x' % (STACKS, STACKS), input=archive.getvalue(), timeout=60
+    )
     assert rc == 0, stderr or stdout
-    swarm_sandbox.sh('manager1', 'docker network create -d overlay shared_outside >/dev/null && '
-                                 'docker config create va-external-config /etc/hostname >/dev/null && '
-                                 'printf x | docker secret create va-external-secret - >/dev/null')
+    swarm_sandbox.sh(
+        'manager1',
+        'docker network create -d overlay shared_outside >/dev/null && '
+        'docker config create va-external-config /etc/hostname >/dev/null && '
+        'printf x | docker secret create va-external-secret - >/dev/null',
+    )
     return swarm_sandbox
 
 
@@ -46,14 +50,19 @@ def deploy(stack, *files, **options):
 
 
 def names(swarm, kind, stack):
-    return sorted(swarm.sh('manager1', "docker %s ls --filter label=%s=%s --format '{{.Name}}'"
-                           % (kind, NAMESPACE, stack)).split())
+    return sorted(
+        swarm.sh(
+            'manager1', "docker %s ls --filter label=%s=%s --format '{{.Name}}'" % (kind, NAMESPACE, stack)
+        ).split()
+    )
 
 
 def services(swarm, stack):
     """{service: (mode, replicas)} from docker service ls."""
-    rows = swarm.sh('manager1', "docker service ls --filter label=%s=%s --format '{{.Name}} {{.Mode}} {{.Replicas}}'"
-                    % (NAMESPACE, stack)).splitlines()
+    rows = swarm.sh(
+        'manager1',
+        "docker service ls --filter label=%s=%s --format '{{.Name}} {{.Mode}} {{.Replicas}}'" % (NAMESPACE, stack),
+    ).splitlines()
     return dict((name, (mode, replicas)) for name, mode, replicas in (row.split(' ', 2) for row in rows))
 
 
@@ -73,26 +82,37 @@ LIFECYCLE = ('lifecycle/stack.yml',)
 def test_a_stack_is_deployed_with_check_mode_predicting_it_and_redeployed_without_change(stack_swarm):
     result = run_four_times(stack_swarm.inventory, 'manager1', MODULE, deploy('lc', *LIFECYCLE))
     assert result['actions'] == [
-        'create network lc_front (overlay, attachable)', 'create secret lc_pw', 'create config lc_site',
+        'create network lc_front (overlay, attachable)',
+        'create secret lc_pw',
+        'create config lc_site',
         'create service lc_api (replicated, 1 replica, image swarmops/web:1)',
         'create service lc_edge (global, image swarmops/web:2)',
-        'create service lc_web (replicated, 2 replicas, image swarmops/web:1)']
-    assert services(stack_swarm, 'lc') == {'lc_api': ('replicated', '1/1'), 'lc_edge': ('global', '3/3'),
-                                           'lc_web': ('replicated', '2/2')}
+        'create service lc_web (replicated, 2 replicas, image swarmops/web:1)',
+    ]
+    assert services(stack_swarm, 'lc') == {
+        'lc_api': ('replicated', '1/1'),
+        'lc_edge': ('global', '3/3'),
+        'lc_web': ('replicated', '2/2'),
+    }
     assert names(stack_swarm, 'network', 'lc') == ['lc_front']
-    assert stack_swarm.sh('manager1', "docker network inspect --format '{{.Driver}} {{.Attachable}}' lc_front") == \
-        'overlay true'
+    assert (
+        stack_swarm.sh('manager1', "docker network inspect --format '{{.Driver}} {{.Attachable}}' lc_front")
+        == 'overlay true'
+    )
     assert names(stack_swarm, 'config', 'lc') == ['lc_site'] and names(stack_swarm, 'secret', 'lc') == ['lc_pw']
     # The global service publishes its port on every node, in host mode.
-    page = stack_swarm.sh('worker2', 'python3 -c "import urllib.request; '
-                                     'print(urllib.request.urlopen(\'http://127.0.0.1:8088/\').read().decode())"')
+    page = stack_swarm.sh(
+        'worker2',
+        'python3 -c "import urllib.request; print(urllib.request.urlopen(\'http://127.0.0.1:8088/\').read().decode())"',
+    )
     assert page.startswith('swarmops/web:2 on ')
 
 
 def test_changing_one_service_changes_only_it(stack_swarm):
     versions = dict((name, service_field(stack_swarm, name, '{{.Version.Index}}')) for name in ('lc_web', 'lc_edge'))
-    result = run_four_times(stack_swarm.inventory, 'manager1', MODULE, deploy('lc', *LIFECYCLE, env=dict(
-        API_REPLICAS=2)))
+    result = run_four_times(
+        stack_swarm.inventory, 'manager1', MODULE, deploy('lc', *LIFECYCLE, env=dict(API_REPLICAS=2))
+    )
     assert result['actions'] == ['update service lc_api: replicas 1 -> 2']
     assert result['diff']['before'] == dict(services=dict(lc_api=dict(state='present', replicas=1)))
     assert result['diff']['after'] == dict(services=dict(lc_api=dict(state='present', replicas=2)))
@@ -102,27 +122,35 @@ def test_changing_one_service_changes_only_it(stack_swarm):
 
 def test_a_changed_config_file_rolls_out_a_new_version_and_removes_the_old_one(stack_swarm):
     stack_swarm.sh('manager1', "printf 'listen 8080\\n' > %s/lifecycle/site.conf" % STACKS)
-    result = run_four_times(stack_swarm.inventory, 'manager1', MODULE, deploy('lc', *LIFECYCLE, env=dict(
-        API_REPLICAS=2)))
+    result = run_four_times(
+        stack_swarm.inventory, 'manager1', MODULE, deploy('lc', *LIFECYCLE, env=dict(API_REPLICAS=2))
+    )
     new_version = result['stack']['configs']['site']
     assert new_version.startswith('lc_site-') and len(new_version) == len('lc_site-') + 12
     assert result['actions'] == [
         'create config %s (new content of configs.site, replacing lc_site)' % new_version,
         "update service lc_web: configs ['lc_site'] -> ['%s']" % new_version,
-        'remove config lc_site (an old version of lc_site)']
+        'remove config lc_site (an old version of lc_site)',
+    ]
     assert names(stack_swarm, 'config', 'lc') == [new_version]
-    assert service_field(stack_swarm, 'lc_web', '{{(index .Spec.TaskTemplate.ContainerSpec.Configs 0).ConfigName}}') \
+    assert (
+        service_field(stack_swarm, 'lc_web', '{{(index .Spec.TaskTemplate.ContainerSpec.Configs 0).ConfigName}}')
         == new_version
+    )
     assert services(stack_swarm, 'lc')['lc_web'] == ('replicated', '2/2')
 
 
 def test_prune_removes_the_services_the_file_no_longer_declares(stack_swarm):
-    stack_swarm.sh('manager1', "sed '/^  api:/,/^networks:/{/^networks:/!d}' %s/lifecycle/stack.yml > "
-                               "%s/lifecycle/without-api.yml" % (STACKS, STACKS))
+    stack_swarm.sh(
+        'manager1',
+        "sed '/^  api:/,/^networks:/{/^networks:/!d}' %s/lifecycle/stack.yml > "
+        "%s/lifecycle/without-api.yml" % (STACKS, STACKS),
+    )
     kept = run_module(stack_swarm.inventory, 'manager1', MODULE, deploy('lc', 'lifecycle/without-api.yml'))
     assert not kept.changed, 'without prune, a service the file no longer declares stays'
-    result = run_four_times(stack_swarm.inventory, 'manager1', MODULE,
-                            deploy('lc', 'lifecycle/without-api.yml', prune=True))
+    result = run_four_times(
+        stack_swarm.inventory, 'manager1', MODULE, deploy('lc', 'lifecycle/without-api.yml', prune=True)
+    )
     assert result['actions'] == ['remove service lc_api (no longer in the compose file)']
     assert sorted(services(stack_swarm, 'lc')) == ['lc_edge', 'lc_web']
 
@@ -134,30 +162,49 @@ def test_absent_waits_until_the_stack_is_gone_so_it_can_be_deployed_again_at_onc
     for kind in ('service', 'network', 'config', 'secret'):
         assert names(stack_swarm, kind, 'lc') == [], kind
     again = run_module(stack_swarm.inventory, 'manager1', MODULE, deploy('lc', 'lifecycle/without-api.yml'))
-    assert again.changed and services(stack_swarm, 'lc') == {'lc_edge': ('global', '3/3'),
-                                                             'lc_web': ('replicated', '2/2')}
+    assert again.changed and services(stack_swarm, 'lc') == {
+        'lc_edge': ('global', '3/3'),
+        'lc_web': ('replicated', '2/2'),
+    }
 
 
 # -- a crash-looping service ------------------------------------------------------------------------
 
+
 def test_a_crash_looping_service_fails_the_deploy_naming_its_exit_code(stack_swarm):
     # The task runs for a second (it is seen running), then exits: it never stays up for the stability window.
-    crashing = dict(image='swarmops/web:1', command=['sh', '-c', 'sleep 1; exit 3'],
-                    deploy=dict(endpoint_mode='dnsrr', restart_policy=dict(condition='on-failure', delay='1s')))
-    failed = run_module(stack_swarm.inventory, 'manager1', MODULE, dict(
-        name='crash', compose=[dict(services=dict(app=crashing))], wait_timeout=10), expect_failure=True)
-    assert failed['msg'].startswith('Timed out after 10s waiting for the services of stack crash to converge; last '
-                                    'seen: crash_app: ')
+    crashing = dict(
+        image='swarmops/web:1',
+        command=['sh', '-c', 'sleep 1; exit 3'],
+        deploy=dict(endpoint_mode='dnsrr', restart_policy=dict(condition='on-failure', delay='1s')),
+    )
+    failed = run_module(
+        stack_swarm.inventory,
+        'manager1',
+        MODULE,
+        dict(name='crash', compose=[dict(services=dict(app=crashing))], wait_timeout=10),
+        expect_failure=True,
+    )
+    assert failed['msg'].startswith(
+        'Timed out after 10s waiting for the services of stack crash to converge; last seen: crash_app: '
+    )
     assert 'crash_app.1 (' in failed['msg'] and 'failed (task: non-zero exit (3)), exit code 3' in failed['msg']
     remove(stack_swarm, 'crash')
 
 
 # -- invalid input changes nothing ------------------------------------------------------------------
 
-@pytest.mark.parametrize('path, message', [
-    ('invalid/undefined_network.yml', "services.web: networks: undefined network 'backend'"),
-    ('invalid/missing_config_file.yml', 'configs.site.file: could not read /srv/stacks/invalid/does-not-exist.conf'),
-])
+
+@pytest.mark.parametrize(
+    'path, message',
+    [
+        ('invalid/undefined_network.yml', "services.web: networks: undefined network 'backend'"),
+        (
+            'invalid/missing_config_file.yml',
+            'configs.site.file: could not read /srv/stacks/invalid/does-not-exist.conf',
+        ),
+    ],
+)
 def test_invalid_compose_fails_before_anything_is_created(stack_swarm, path, message):
     result = run_module(stack_swarm.inventory, 'manager1', MODULE, deploy('bad', path), expect_failure=True)
     assert message in result['msg']
@@ -172,8 +219,9 @@ EQUIVALENCE = [('rec', 'full/stack.yml'), ('va', 'variety/stack.yml')]
 
 def cli_deploy(swarm, stack, path):
     folder, name = os.path.split(path)
-    swarm.sh('manager1', 'cd %s/%s && docker stack deploy --resolve-image never -c %s %s'
-             % (STACKS, folder, name, stack))
+    swarm.sh(
+        'manager1', 'cd %s/%s && docker stack deploy --resolve-image never -c %s %s' % (STACKS, folder, name, stack)
+    )
 
 
 @pytest.mark.parametrize('stack, path', EQUIVALENCE)
@@ -186,7 +234,8 @@ def test_docker_stack_deploy_and_swarm_stack_agree_in_both_orders(stack_swarm, s
     remove(stack_swarm, stack)
     created = run_four_times(stack_swarm.inventory, 'manager1', MODULE, deploy(stack, path))
     assert created.changed and names(stack_swarm, 'service', stack) == sorted(
-        service['name'] for service in created['stack']['services'])
+        service['name'] for service in created['stack']['services']
+    )
     cli_deploy(stack_swarm, stack, path)
     after_both = run_module(stack_swarm.inventory, 'manager1', MODULE, deploy(stack, path))
     assert not after_both.changed, after_both['actions']

@@ -8,8 +8,7 @@ MODULE = 'swarmops.swarm.swarm_unlock'
 
 def test_a_restarted_manager_is_unlocked_and_a_wrong_key_changes_nothing(swarm_sandbox):
     swarm_sandbox.form_swarm(managers=['manager1', 'manager2', 'manager3'], workers=[])
-    locked = run_module(swarm_sandbox.inventory, 'manager1', 'swarmops.swarm.swarm_init',
-                        dict(autolock_managers=True))
+    locked = run_module(swarm_sandbox.inventory, 'manager1', 'swarmops.swarm.swarm_init', dict(autolock_managers=True))
     unlock_key = locked['unlock_key']
     assert unlock_key.startswith('SWMKEY-1-')
 
@@ -18,8 +17,7 @@ def test_a_restarted_manager_is_unlocked_and_a_wrong_key_changes_nothing(swarm_s
     assert swarm_sandbox.swarm_info('manager3')['LocalNodeState'] == 'locked'
 
     wrong_key = 'SWMKEY-1-' + 'A' * (len(unlock_key) - len('SWMKEY-1-'))
-    refused = run_module(swarm_sandbox.inventory, 'manager3', MODULE, dict(unlock_key=wrong_key),
-                         expect_failure=True)
+    refused = run_module(swarm_sandbox.inventory, 'manager3', MODULE, dict(unlock_key=wrong_key), expect_failure=True)
     assert 'The manager stays locked' in refused['msg']
     assert wrong_key not in str(refused)
     assert swarm_sandbox.swarm_info('manager3')['LocalNodeState'] == 'locked'
@@ -33,7 +31,11 @@ def test_a_restarted_manager_is_unlocked_and_a_wrong_key_changes_nothing(swarm_s
 def test_rotating_the_unlock_key_returns_the_new_key(swarm_sandbox):
     swarm_sandbox.form_swarm(managers=['manager1'], workers=[])
     first = run_module(swarm_sandbox.inventory, 'manager1', 'swarmops.swarm.swarm_init', dict(autolock_managers=True))
-    rotated = run_module(swarm_sandbox.inventory, 'manager1', 'swarmops.swarm.swarm_init',
-                         dict(autolock_managers=True, rotate_unlock_key=True))
+    rotated = run_module(
+        swarm_sandbox.inventory,
+        'manager1',
+        'swarmops.swarm.swarm_init',
+        dict(autolock_managers=True, rotate_unlock_key=True),
+    )
     assert rotated.changed and rotated['unlock_key'] != first['unlock_key']
     assert rotated['unlock_key'] == swarm_sandbox.sh('manager1', 'docker swarm unlock-key -q')

@@ -12,9 +12,11 @@ class LockedEngine(FakeEngine):
     def swarm_unlock(self, unlock_key):
         self.calls.append(('swarm_unlock', '<key>'))
         if unlock_key != self.key:
-            raise EngineError('Could not unlock this manager: the Docker engine at unix:///var/run/docker.sock '
-                              'answered: swarm could not be unlocked: invalid key specified',
-                              explanation='swarm could not be unlocked: invalid key specified')
+            raise EngineError(
+                'Could not unlock this manager: the Docker engine at unix:///var/run/docker.sock '
+                'answered: swarm could not be unlocked: invalid key specified',
+                explanation='swarm could not be unlocked: invalid key specified',
+            )
         self.state = 'active'
 
 

@@ -15,7 +15,8 @@ from tests.unit.fake_engine import load_fixture
 LIVE_ROOT = load_fixture('swarm_inspect.json')['TLSInfo']['TrustRoot']
 # The same certificate as LIVE_ROOT, re-wrapped: certificates compare by content, not by PEM line layout.
 LIVE_ROOT_REWRAPPED = '-----BEGIN CERTIFICATE-----\n%s\n-----END CERTIFICATE-----' % ''.join(
-    LIVE_ROOT.split('-----')[2].split())
+    LIVE_ROOT.split('-----')[2].split()
+)
 OTHER_ROOT = '-----BEGIN CERTIFICATE-----\nTUlJQm90aGVyY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n'
 
 
@@ -24,9 +25,14 @@ class FakeCAEngine:
         self.swarm = load_fixture('swarm_inspect.json')
         self.updates = []
         tls = self.swarm['TLSInfo']
-        self.node_list = [dict(ID='n%d' % index, Description=dict(Hostname='node%d' % index, TLSInfo=copy.deepcopy(tls)),
-                               Status=dict(State='ready' if index < nodes_up else 'down'))
-                          for index in range(nodes_up + nodes_down)]
+        self.node_list = [
+            dict(
+                ID='n%d' % index,
+                Description=dict(Hostname='node%d' % index, TLSInfo=copy.deepcopy(tls)),
+                Status=dict(State='ready' if index < nodes_up else 'down'),
+            )
+            for index in range(nodes_up + nodes_down)
+        ]
 
     def swarm_inspect(self):
         return copy.deepcopy(self.swarm)
@@ -97,8 +103,11 @@ def test_switching_to_a_given_root_waits_for_the_nodes_that_are_up():
     predicted = run(engine, check_mode=True, signing_ca_cert=OTHER_ROOT, signing_ca_key='KEY')
     plan = run(engine, signing_ca_cert=OTHER_ROOT, signing_ca_key='KEY')
     report = plan.result
-    assert predicted.summaries == plan.summaries == [
-        'update the swarm CA: rotate to the given root CA %s' % fingerprint(OTHER_ROOT)]
+    assert (
+        predicted.summaries
+        == plan.summaries
+        == ['update the swarm CA: rotate to the given root CA %s' % fingerprint(OTHER_ROOT)]
+    )
     assert engine.updates == [dict(engine.updates[0], SigningCACert=OTHER_ROOT, SigningCAKey='KEY')]
     assert plan.after['trust_root_fingerprint'] == fingerprint(OTHER_ROOT)
     assert report['trust_root_fingerprint'] == fingerprint(OTHER_ROOT)
@@ -112,8 +121,11 @@ def test_a_rotation_that_does_not_reach_the_nodes_times_out_naming_them():
     engine.swarm['RootRotationInProgress'] = True
     for node in engine.node_list[1:]:
         node['Description']['TLSInfo'] = dict(TrustRoot='old', CertIssuerSubject='old', CertIssuerPublicKey='old')
-    with pytest.raises(SwarmError, match='Timed out after 0s waiting for every node.*1 of 3 nodes that are up '
-                                         'converged; behind: node1, node2; root rotation in progress'):
+    with pytest.raises(
+        SwarmError,
+        match='Timed out after 0s waiting for every node.*1 of 3 nodes that are up '
+        'converged; behind: node1, node2; root rotation in progress',
+    ):
         run(engine, rotate=True, wait_timeout=0)
 
 
@@ -131,10 +143,11 @@ def test_external_cas_and_expiry_are_compared_and_updated():
     engine = FakeCAEngine()
     external = [dict(url='https://cfssl.example/sign', protocol='cfssl', options=None, ca_cert=None)]
     plan = run(engine, external_ca=external, node_cert_expiry='720h')
-    assert plan.summaries == ["update the swarm CA: node_cert_expiry '2160h' -> '720h'; external CAs -> "
-                              "https://cfssl.example/sign"]
+    assert plan.summaries == [
+        "update the swarm CA: node_cert_expiry '2160h' -> '720h'; external CAs -> https://cfssl.example/sign"
+    ]
     assert engine.updates[0]['ExternalCAs'] == [{'Protocol': 'cfssl', 'URL': 'https://cfssl.example/sign'}]
-    assert engine.updates[0]['NodeCertExpiry'] == 720 * 3600 * 10 ** 9
+    assert engine.updates[0]['NodeCertExpiry'] == 720 * 3600 * 10**9
     engine.swarm['Spec']['CAConfig']['ExternalCAs'] = engine.updates[0]['ExternalCAs']
     again = run(engine, external_ca=external, node_cert_expiry='720h')
     assert not again.changed

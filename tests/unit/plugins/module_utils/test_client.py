@@ -51,8 +51,11 @@ class FakeApi:
         if response.status_code >= 400:
             http_response = requests.Response()
             http_response.status_code = response.status_code
-            raise APIError('%d Server Error' % response.status_code, response=http_response,
-                           explanation=response.payload['message'])
+            raise APIError(
+                '%d Server Error' % response.status_code,
+                response=http_response,
+                explanation=response.payload['message'],
+            )
 
 
 def engine(*answers):
@@ -63,15 +66,18 @@ def test_an_engine_refusal_says_what_was_asked_and_what_the_engine_said():
     client = engine(FakeResponse(503, {'message': 'This node is not a swarm manager.'}))
     with pytest.raises(EngineError) as raised:
         client.swarm_inspect()
-    assert str(raised.value) == ('Could not inspect the swarm: the Docker engine at unix:///var/run/docker.sock '
-                                 'answered: This node is not a swarm manager.')
+    assert str(raised.value) == (
+        'Could not inspect the swarm: the Docker engine at unix:///var/run/docker.sock '
+        'answered: This node is not a swarm manager.'
+    )
     assert raised.value.status_code == 503
 
 
 def test_an_unreachable_engine_is_reported_as_such():
     client = engine(requests.exceptions.ConnectionError('connection refused'))
-    with pytest.raises(EngineError, match='Could not read the engine information: .* did not answer: connection '
-                                          'refused'):
+    with pytest.raises(
+        EngineError, match='Could not read the engine information: .* did not answer: connection refused'
+    ):
         client.info()
 
 
@@ -80,8 +86,12 @@ def test_bodies_and_flags_are_sent_as_the_api_expects():
     client.swarm_update({'Name': 'default'}, 42, rotate_worker_token=True)
     method, url, kwargs = client.api.requests[0]
     assert (method, url) == ('POST', 'http+docker://localhost/v1.41/swarm/update')
-    assert kwargs['params'] == {'version': 42, 'rotateWorkerToken': 'true', 'rotateManagerToken': 'false',
-                                'rotateManagerUnlockKey': 'false'}
+    assert kwargs['params'] == {
+        'version': 42,
+        'rotateWorkerToken': 'true',
+        'rotateManagerToken': 'false',
+        'rotateManagerUnlockKey': 'false',
+    }
     assert kwargs['data'] == {'Name': 'default'}
 
 
@@ -95,6 +105,7 @@ def test_writes_that_lose_a_race_are_retried(monkeypatch):
         if len(attempts) < 3:
             raise EngineError('x', explanation='rpc error: code = Unknown desc = update out of sequence')
         return 'written'
+
     assert client.retry_out_of_sequence(read_and_write) == 'written'
     assert len(attempts) == 3
 
@@ -106,6 +117,7 @@ def test_other_errors_are_not_retried():
     def read_and_write():
         attempts.append(1)
         raise EngineError('x', explanation='invalid spec')
+
     with pytest.raises(EngineError):
         client.retry_out_of_sequence(read_and_write)
     assert len(attempts) == 1
@@ -115,8 +127,9 @@ def test_tls_settings_become_an_sdk_tls_config(tmp_path):
     cert, key, ca = (tmp_path / 'cert.pem', tmp_path / 'key.pem', tmp_path / 'ca.pem')
     for path in (cert, key, ca):
         path.write_text('x')
-    config = client_module._tls_config(dict(tls_verify=True, client_cert=str(cert), client_key=str(key),
-                                            ca_path=str(ca)))
+    config = client_module._tls_config(
+        dict(tls_verify=True, client_cert=str(cert), client_key=str(key), ca_path=str(ca))
+    )
     assert config.cert == (str(cert), str(key))
     assert config.verify == str(ca)
     assert client_module._tls_config(dict(tls=False, tls_verify=False)) is False
@@ -129,10 +142,13 @@ def test_a_client_cert_without_key_is_refused():
         client_module._tls_config(dict(tls=True, client_cert='/cert.pem'))
 
 
-@pytest.mark.parametrize('explanation', [
-    "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online.",
-    'rpc error: code = Unknown desc = raft: failed to process the request: node lost leader status',
-])
+@pytest.mark.parametrize(
+    'explanation',
+    [
+        "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online.",
+        'rpc error: code = Unknown desc = raft: failed to process the request: node lost leader status',
+    ],
+)
 def test_quorum_loss_is_explained_with_the_way_out(explanation):
     client = engine(FakeResponse(503, {'message': explanation}))
     with pytest.raises(EngineError) as raised:

@@ -30,12 +30,14 @@ def test_initialises_a_swarm_on_a_bare_engine_and_returns_tokens():
     plan = run(engine, advertise_addr='172.30.0.2', task_history_retention_limit=3, node_cert_expiry='720h')
     report = plan.result
     assert plan.changed
-    (call, request), = engine.writes()
+    ((call, request),) = engine.writes()
     assert call == 'swarm_init'
     assert request['AdvertiseAddr'] == '172.30.0.2'
     assert request['ListenAddr'] == '0.0.0.0:2377'
-    assert request['Spec'] == {'Orchestration': {'TaskHistoryRetentionLimit': 3},
-                               'CAConfig': {'NodeCertExpiry': 720 * 3600 * 10 ** 9}}
+    assert request['Spec'] == {
+        'Orchestration': {'TaskHistoryRetentionLimit': 3},
+        'CAConfig': {'NodeCertExpiry': 720 * 3600 * 10**9},
+    }
     assert report['join_tokens'] == {'worker': WORKER_TOKEN, 'manager': MANAGER_TOKEN}
     assert report['manager_addr'] == '172.30.0.2:2377'
     assert plan.before['state'] == 'absent'
@@ -77,7 +79,7 @@ def test_only_differing_settings_are_updated_and_the_rest_is_kept():
     check_plan = run(engine, check_mode=True, snapshot_interval=20000, heartbeat_tick=1)
     plan = run(engine, snapshot_interval=20000, heartbeat_tick=1)
     assert check_plan.summaries == plan.summaries == ['update the swarm: snapshot_interval 10000 -> 20000']
-    (call, spec, version, rotations), = engine.writes()
+    ((call, spec, version, rotations),) = engine.writes()
     assert (call, version) == ('swarm_update', 10)
     assert spec['Raft']['SnapshotInterval'] == 20000
     assert spec['CAConfig']['NodeCertExpiry'] == 7776000000000000
@@ -126,20 +128,28 @@ def test_lost_quorum_fails_fast_with_the_way_out():
 
 
 def test_force_new_cluster_recovers_and_is_then_idempotent():
-    engine = FakeEngine(state='active', quorum=False, managers=[
-        ('selfnode0000000000000000a', '172.30.0.2', 'reachable'), ('other1', '172.30.0.3', 'unreachable'),
-        ('other2', '172.30.0.4', 'unreachable')])
+    engine = FakeEngine(
+        state='active',
+        quorum=False,
+        managers=[
+            ('selfnode0000000000000000a', '172.30.0.2', 'reachable'),
+            ('other1', '172.30.0.3', 'unreachable'),
+            ('other2', '172.30.0.4', 'unreachable'),
+        ],
+    )
     plan = run(engine, force_new_cluster=True)
     assert plan.changed
-    (call, request), = engine.writes()
+    ((call, request),) = engine.writes()
     assert request['ForceNewCluster'] is True and request['AdvertiseAddr'] == '172.30.0.2'
     second = run(engine, force_new_cluster=True)
     assert not second.changed and second.warnings == []
 
 
 def test_force_new_cluster_on_a_healthy_swarm_forces_nothing():
-    engine = FakeEngine(state='active', managers=[('selfnode0000000000000000a', '172.30.0.2', 'reachable'),
-                                                  ('other1', '172.30.0.3', 'reachable')])
+    engine = FakeEngine(
+        state='active',
+        managers=[('selfnode0000000000000000a', '172.30.0.2', 'reachable'), ('other1', '172.30.0.3', 'reachable')],
+    )
     plan = run(engine, force_new_cluster=True)
     assert not plan.changed
     assert 'force_new_cluster was not applied' in plan.warnings[0]
@@ -152,8 +162,10 @@ def test_a_half_joined_node_is_cleaned_up_before_init():
 
 
 def test_teardown_refuses_while_other_managers_are_reachable():
-    engine = FakeEngine(state='active', managers=[('selfnode0000000000000000a', '172.30.0.2', 'reachable'),
-                                                  ('other1', '172.30.0.3', 'reachable')])
+    engine = FakeEngine(
+        state='active',
+        managers=[('selfnode0000000000000000a', '172.30.0.2', 'reachable'), ('other1', '172.30.0.3', 'reachable')],
+    )
     with pytest.raises(SwarmError, match=r'other managers are reachable: host-othe \(172.30.0.3:2377\)'):
         run(engine, state='absent')
     assert engine.writes() == []
@@ -168,8 +180,10 @@ def test_teardown_of_the_last_manager_and_again():
 
 
 def test_forced_teardown_with_other_managers():
-    engine = FakeEngine(state='active', managers=[('selfnode0000000000000000a', '172.30.0.2', 'reachable'),
-                                                  ('other1', '172.30.0.3', 'reachable')])
+    engine = FakeEngine(
+        state='active',
+        managers=[('selfnode0000000000000000a', '172.30.0.2', 'reachable'), ('other1', '172.30.0.3', 'reachable')],
+    )
     plan = run(engine, state='absent', force=True)
     assert plan.changed
 
@@ -179,9 +193,15 @@ def test_locked_manager_is_reported():
         run(FakeEngine(state='locked'))
 
 
-@pytest.mark.parametrize('address, expected', [
-    ('10.0.0.1', ('10.0.0.1', 2377)), ('10.0.0.1:2400', ('10.0.0.1', 2400)), ('[fd00::1]:2377', ('fd00::1', 2377)),
-    ('manager1', ('manager1', 2377)), ('fd00::1', ('fd00::1', 2377)),
-])
+@pytest.mark.parametrize(
+    'address, expected',
+    [
+        ('10.0.0.1', ('10.0.0.1', 2377)),
+        ('10.0.0.1:2400', ('10.0.0.1', 2400)),
+        ('[fd00::1]:2377', ('fd00::1', 2377)),
+        ('manager1', ('manager1', 2377)),
+        ('fd00::1', ('fd00::1', 2377)),
+    ],
+)
 def test_addresses_are_split_with_the_swarm_port_as_default(address, expected):
     assert split_host_port(address) == expected

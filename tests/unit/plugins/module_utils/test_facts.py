@@ -21,32 +21,57 @@ TASKS = dict((task['ID'], task) for task in SNAPSHOT['tasks'])
 
 # -- serializers over recorded answers -------------------------------------------------------------
 
+
 def test_node_facts_of_the_leader():
     facts = node_facts(NODES['manager2'])
     assert facts == dict(
-        id='6c34cmsysclx3plee5richw7b', hostname='manager2', role='manager', availability='active', labels={},
-        state='ready', status_message=None, addr='192.168.0.3', manager_reachability='reachable',
-        manager_addr='192.168.0.3:2377', leader=True, engine_version='20.10.24+dfsg1', engine_labels={},
+        id='6c34cmsysclx3plee5richw7b',
+        hostname='manager2',
+        role='manager',
+        availability='active',
+        labels={},
+        state='ready',
+        status_message=None,
+        addr='192.168.0.3',
+        manager_reachability='reachable',
+        manager_addr='192.168.0.3:2377',
+        leader=True,
+        engine_version='20.10.24+dfsg1',
+        engine_labels={},
         platform=dict(os='linux', architecture='x86_64'),
         resources=dict(nano_cpus=2000000000, memory_bytes=25276063744),
-        created_at='2026-11-25T20:26:55.076150806Z', updated_at='2026-11-25T20:27:37.031233403Z', version=130)
+        created_at='2026-11-25T20:26:55.076150806Z',
+        updated_at='2026-11-25T20:27:37.031233403Z',
+        version=130,
+    )
 
 
 def test_node_facts_of_a_down_manager_and_a_drained_labelled_worker():
     manager3 = node_facts(NODES['manager3'])
-    assert (manager3['state'], manager3['status_message'], manager3['manager_reachability'], manager3['leader']) \
-        == ('down', 'heartbeat failure', 'unreachable', False)
+    assert (manager3['state'], manager3['status_message'], manager3['manager_reachability'], manager3['leader']) == (
+        'down',
+        'heartbeat failure',
+        'unreachable',
+        False,
+    )
     worker1 = node_facts(NODES['worker1'])
-    assert (worker1['role'], worker1['availability'], worker1['labels']) == ('worker', 'drain', {'ssd': '', 'zone': 'a'})
+    assert (worker1['role'], worker1['availability'], worker1['labels']) == (
+        'worker',
+        'drain',
+        {'ssd': '', 'zone': 'a'},
+    )
     assert worker1['manager_reachability'] is None and worker1['manager_addr'] is None
 
 
-@pytest.mark.parametrize('name, mode, replicas, counts', [
-    ('web', 'replicated', 4, (4, 5, 0)),  # a task on the down worker still counts as running
-    ('agent', 'global', None, (2, 4, 0)),
-    ('once', 'replicated-job', None, (2, 0, 2)),
-    ('everywhere', 'global-job', None, (0, 0, 5)),
-])
+@pytest.mark.parametrize(
+    'name, mode, replicas, counts',
+    [
+        ('web', 'replicated', 4, (4, 5, 0)),  # a task on the down worker still counts as running
+        ('agent', 'global', None, (2, 4, 0)),
+        ('once', 'replicated-job', None, (2, 0, 2)),
+        ('everywhere', 'global-job', None, (0, 0, 5)),
+    ],
+)
 def test_service_facts_name_every_mode_and_its_counts(name, mode, replicas, counts):
     facts = service_facts(SERVICES[name])
     assert (facts['mode'], facts['replicas']) == (mode, replicas)
@@ -57,11 +82,15 @@ def test_service_facts_show_image_update_status_and_endpoint():
     web = service_facts(SERVICES['web'])
     assert web['image'] == 'swarmops/web:2'
     assert web['update_status'] == dict(
-        state='completed', message='update completed', started_at='2026-11-25T20:27:18.997281079Z',
-        completed_at='2026-11-25T20:27:34.776827874Z')
+        state='completed',
+        message='update completed',
+        started_at='2026-11-25T20:27:18.997281079Z',
+        completed_at='2026-11-25T20:27:34.776827874Z',
+    )
     assert (web['endpoint_mode'], web['ports']) == ('dnsrr', [])
     assert service_facts(SERVICES['vipsvc'])['ports'] == [
-        dict(protocol='tcp', target_port=80, published_port=8081, publish_mode='ingress')]
+        dict(protocol='tcp', target_port=80, published_port=8081, publish_mode='ingress')
+    ]
     agent = service_facts(SERVICES['agent'])
     assert agent['update_status'] is None
     assert agent['ports'] == [dict(protocol='tcp', target_port=80, published_port=8080, publish_mode='host')]
@@ -76,13 +105,18 @@ def test_service_facts_without_status_have_no_counts():
 
 def test_task_facts_are_named_as_the_docker_cli_names_them():
     replicated = task_facts(TASKS['kp86tp8eollgk7ryposip8odp'], SERVICE_NAMES, HOSTNAMES)
-    assert (replicated['name'], replicated['slot'], replicated['node'], replicated['image']) == \
-        ('web.1', 1, 'manager1', 'swarmops/web:2')
+    assert (replicated['name'], replicated['slot'], replicated['node'], replicated['image']) == (
+        'web.1',
+        1,
+        'manager1',
+        'swarmops/web:2',
+    )
     assert (replicated['desired_state'], replicated['state'], replicated['error']) == ('running', 'running', None)
     global_task = task_facts(TASKS['6j6tem75tnrkd158nncd2rz26'], SERVICE_NAMES, HOSTNAMES)
     assert global_task['name'] == 'agent.08wp008byttbd5r5zcuptdqhs'
-    assert global_task['published_ports'] == [dict(protocol='tcp', target_port=80, published_port=8080,
-                                                   publish_mode='host')]
+    assert global_task['published_ports'] == [
+        dict(protocol='tcp', target_port=80, published_port=8080, publish_mode='host')
+    ]
     job = task_facts(TASKS['2vh02igb3f0jgpl4z394u0jtr'], SERVICE_NAMES, HOSTNAMES)
     assert (job['name'], job['state'], job['exit_code']) == ('once.1', 'complete', 0)
 
@@ -97,8 +131,11 @@ def test_swarm_facts_on_a_manager_use_swarm_init_option_names():
     assert facts['id'] == 'g7fu5mv8zdhlxe19ywdscja6f'
     assert facts['manager_addr'] == '192.168.0.2:2377'
     assert (facts['is_manager'], facts['is_leader'], facts['managers'], facts['nodes']) == (True, False, 3, 5)
-    assert (facts['snapshot_interval'], facts['dispatcher_heartbeat_period'], facts['node_cert_expiry']) == \
-        (10000, '5s', '2160h')
+    assert (facts['snapshot_interval'], facts['dispatcher_heartbeat_period'], facts['node_cert_expiry']) == (
+        10000,
+        '5s',
+        '2160h',
+    )
     assert (facts['data_path_port'], facts['default_addr_pool'], facts['subnet_size']) == (4789, ['10.0.0.0/8'], 24)
     assert facts['remote_managers'] == ['192.168.0.2:2377', '192.168.0.3:2377', '192.168.0.4:2377']
     assert swarm_facts(LocalNode(SNAPSHOT['info_manager']), NODES['manager2'])['is_leader'] is True
@@ -106,13 +143,13 @@ def test_swarm_facts_on_a_manager_use_swarm_init_option_names():
 
 def test_swarm_facts_on_a_worker_know_only_the_membership():
     facts = swarm_facts(LocalNode(SNAPSHOT['info_worker']))
-    assert (facts['local_node_state'], facts['node_id'], facts['is_manager']) == \
-        ('active', NODE_IDS['worker1'], False)
+    assert (facts['local_node_state'], facts['node_id'], facts['is_manager']) == ('active', NODE_IDS['worker1'], False)
     assert facts['id'] is facts['manager_addr'] is facts['managers'] is facts['snapshot_interval'] is None
     assert len(facts['remote_managers']) == 3
 
 
 # -- swarm_info's gathering ----------------------------------------------------------------------
+
 
 def gather(cluster, check_mode=False, **given):
     params = dict((name, spec.get('default')) for name, spec in SWARM_INFO_ARGUMENT_SPEC.items())
@@ -135,8 +172,7 @@ def test_by_default_only_the_swarm_is_read():
 def test_each_list_is_returned_when_asked():
     plan = gather(FakeCluster(), nodes=True, services=True, tasks=True)
     result = plan.result
-    assert [node['hostname'] for node in result['nodes']] == ['manager1', 'manager2', 'manager3', 'worker1',
-                                                              'worker2']
+    assert [node['hostname'] for node in result['nodes']] == ['manager1', 'manager2', 'manager3', 'worker1', 'worker2']
     assert [service['name'] for service in result['services']] == ['agent', 'everywhere', 'once', 'vipsvc', 'web']
     assert len(result['tasks']) == len(SNAPSHOT['tasks'])
     assert result['swarm']['is_leader'] is False
@@ -155,8 +191,9 @@ def test_secrets_only_when_asked():
     cluster = FakeCluster()
     cluster.unlock_key = 'SWMKEY-1-recorded'
     result = gather(cluster, join_tokens=True, unlock_key=True).result
-    assert result['join_tokens'] == dict(worker=SNAPSHOT['swarm']['JoinTokens']['Worker'],
-                                         manager=SNAPSHOT['swarm']['JoinTokens']['Manager'])
+    assert result['join_tokens'] == dict(
+        worker=SNAPSHOT['swarm']['JoinTokens']['Worker'], manager=SNAPSHOT['swarm']['JoinTokens']['Manager']
+    )
     assert result['unlock_key'] == 'SWMKEY-1-recorded'
 
 
@@ -167,6 +204,7 @@ def test_a_worker_returns_its_membership_and_says_what_it_cannot_read():
     assert result['swarm']['is_manager'] is False
     assert plan.warnings == [
         'This node is not a swarm manager (local node state active, a worker): it knows only its own membership, '
-        'so join_tokens, nodes were not read. Run swarmops.swarm.swarm_info on a manager for them.']
+        'so join_tokens, nodes were not read. Run swarmops.swarm.swarm_info on a manager for them.'
+    ]
     quiet = gather(FakeCluster(local='worker1'))
     assert quiet.warnings == []

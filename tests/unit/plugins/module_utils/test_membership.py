@@ -35,8 +35,9 @@ def run(engine, check_mode=False, **given):
 
 def test_token_digest_matches_a_real_swarm_s_trust_root():
     recorded = load_fixture('swarm_inspect.json')
-    assert ca_digest_of_certificate(recorded['TLSInfo']['TrustRoot']) == \
-        ca_digest_of_token(recorded['JoinTokens']['Worker'])
+    assert ca_digest_of_certificate(recorded['TLSInfo']['TrustRoot']) == ca_digest_of_token(
+        recorded['JoinTokens']['Worker']
+    )
 
 
 def test_token_digest_matches_the_trust_root():
@@ -49,10 +50,15 @@ def test_token_digest_matches_the_trust_root():
 def test_a_bare_node_joins_with_the_requested_settings():
     engine = FakeEngine()
     plan = run(engine, join_token=WORKER_TOKEN, role='worker', availability='drain', advertise_addr='eth0')
-    (call, request), = engine.writes()
+    ((call, request),) = engine.writes()
     assert call == 'swarm_join'
-    assert request == {'ListenAddr': '0.0.0.0:2377', 'AdvertiseAddr': 'eth0', 'RemoteAddrs': ['172.30.0.2:2377'],
-                       'JoinToken': WORKER_TOKEN, 'Availability': 'drain'}
+    assert request == {
+        'ListenAddr': '0.0.0.0:2377',
+        'AdvertiseAddr': 'eth0',
+        'RemoteAddrs': ['172.30.0.2:2377'],
+        'JoinToken': WORKER_TOKEN,
+        'Availability': 'drain',
+    }
     assert plan.summaries == ['join the swarm at 172.30.0.2:2377 as worker']
     assert plan.report(False)['role'] == 'worker'
 
@@ -100,8 +106,9 @@ def test_a_join_reports_the_membership_read_after_it():
 
 
 def test_a_worker_is_matched_by_manager_hostnames_too(monkeypatch):
-    monkeypatch.setattr(membership.socket, 'getaddrinfo',
-                        lambda host, port, *rest: [(None, None, None, None, ('172.30.0.2', port))])
+    monkeypatch.setattr(
+        membership.socket, 'getaddrinfo', lambda host, port, *rest: [(None, None, None, None, ('172.30.0.2', port))]
+    )
     engine = FakeEngine(state='active', is_manager=False)
     assert not run(engine, join_token=WORKER_TOKEN, remote_addrs=['manager1']).changed
 
@@ -143,8 +150,12 @@ def test_a_refused_join_leaves_the_node_as_it_was():
 
     def refuse(request, timeout=None):
         engine.state = 'pending'
-        raise EngineError('Could not join the swarm at 172.30.0.2:2377: the Docker engine answered: invalid join token',
-                          status_code=500, explanation='invalid join token')
+        raise EngineError(
+            'Could not join the swarm at 172.30.0.2:2377: the Docker engine answered: invalid join token',
+            status_code=500,
+            explanation='invalid join token',
+        )
+
     engine.swarm_join = refuse
     with pytest.raises(SwarmError, match='invalid join token. The node was left as it was'):
         run(engine, join_token=WORKER_TOKEN)
@@ -156,11 +167,19 @@ def test_a_join_that_never_completes_is_abandoned(monkeypatch):
 
     def hang(request, timeout=None):
         engine.state = 'pending'
-        raise EngineError('timeout', status_code=500, explanation='Timeout was reached before node joined. The '
-                          'attempt to join the swarm will continue in the background.')
+        raise EngineError(
+            'timeout',
+            status_code=500,
+            explanation='Timeout was reached before node joined. The '
+            'attempt to join the swarm will continue in the background.',
+        )
+
     engine.swarm_join = hang
-    with pytest.raises(SwarmError, match='Timed out after 0s waiting for the node to become an active member.*'
-                                         'last seen: local node state pending.*abandoned'):
+    with pytest.raises(
+        SwarmError,
+        match='Timed out after 0s waiting for the node to become an active member.*'
+        'last seen: local node state pending.*abandoned',
+    ):
         run(engine, join_token=WORKER_TOKEN, timeout=0)
     assert engine.calls[-1] == ('swarm_leave', True)
 
@@ -173,10 +192,19 @@ def test_a_worker_leaves():
 
 
 def test_a_manager_leaving_is_refused_with_the_quorum_arithmetic():
-    engine = FakeEngine(state='active', managers=[('selfnode0000000000000000a', '172.30.0.2', 'reachable'),
-                                                  ('b', '172.30.0.3', 'reachable'), ('c', '172.30.0.4', 'reachable')])
-    with pytest.raises(SwarmError, match='3 managers need 2 reachable for quorum; with this node gone but still '
-                                         'listed, 2 of 3 are reachable and 0 more may fail'):
+    engine = FakeEngine(
+        state='active',
+        managers=[
+            ('selfnode0000000000000000a', '172.30.0.2', 'reachable'),
+            ('b', '172.30.0.3', 'reachable'),
+            ('c', '172.30.0.4', 'reachable'),
+        ],
+    )
+    with pytest.raises(
+        SwarmError,
+        match='3 managers need 2 reachable for quorum; with this node gone but still '
+        'listed, 2 of 3 are reachable and 0 more may fail',
+    ):
         run(engine, state='absent')
     assert engine.writes() == []
     assert run(engine, state='absent', force=True).changed

@@ -54,32 +54,50 @@ FULL_TASK = dict(
     dns_search=['example.org'],
     dns_options=['ndots:2'],
     hosts={'db.local': '10.0.0.7'},
-    healthcheck=dict(test='wget -q -O /dev/null http://127.0.0.1/ || exit 1', interval='5s', timeout=2, retries=3,
-                     start_period='1000ms'),
+    healthcheck=dict(
+        test='wget -q -O /dev/null http://127.0.0.1/ || exit 1',
+        interval='5s',
+        timeout=2,
+        retries=3,
+        start_period='1000ms',
+    ),
     isolation='default',
     mounts=[
         dict(type='tmpfs', target='/scratch', tmpfs_size='1M', tmpfs_mode='1770', read_only=False),
         dict(type='bind', source='/tmp', target='/data', read_only=True, propagation='rslave'),
-        dict(type='volume', source='webvol', target='/vol', read_only=False, no_copy=True, labels={'purpose': 'cache'},
-             driver='local', driver_options={'type': 'tmpfs', 'device': 'tmpfs'}),
+        dict(
+            type='volume',
+            source='webvol',
+            target='/vol',
+            read_only=False,
+            no_copy=True,
+            labels={'purpose': 'cache'},
+            driver='local',
+            driver_options={'type': 'tmpfs', 'device': 'tmpfs'},
+        ),
     ],
     configs=[dict(source='web_conf', target='/etc/web.conf', mode='0440')],
     secrets=[dict(source='web_secret', uid='0', gid='0', mode=0o400)],
     resources=dict(limits=dict(cpus=0.5, memory='64M', pids=100), reservations=dict(cpus=0.1, memory=16777216)),
     restart_policy=dict(condition='on-failure', delay='3s', max_attempts=5, window='60s'),
-    placement=dict(constraints=['node.role == worker'], preferences=[dict(spread='node.labels.zone')],
-                   max_replicas_per_node=2),
+    placement=dict(
+        constraints=['node.role == worker'], preferences=[dict(spread='node.labels.zone')], max_replicas_per_node=2
+    ),
     networks=['svc_back', dict(name='svc_front', aliases=['www', 'web'])],
     logging=dict(driver='json-file', options={'max-size': '1m', 'max-file': 2}),
     mode='replicated',
     replicas=2,
-    update_config=dict(parallelism=2, delay='4s', failure_action='rollback', monitor='3s', max_failure_ratio=0.25,
-                       order='start-first'),
-    rollback_config=dict(parallelism=1, delay='1s', failure_action='continue', monitor='2s', max_failure_ratio=0.1,
-                         order='stop-first'),
+    update_config=dict(
+        parallelism=2, delay='4s', failure_action='rollback', monitor='3s', max_failure_ratio=0.25, order='start-first'
+    ),
+    rollback_config=dict(
+        parallelism=1, delay='1s', failure_action='continue', monitor='2s', max_failure_ratio=0.1, order='stop-first'
+    ),
     endpoint_mode='dnsrr',
-    publish=[dict(published=5353, target=53, protocol='udp', mode='host'),
-             dict(published=8080, target=80, protocol='tcp', mode='host')],
+    publish=[
+        dict(published=5353, target=53, protocol='udp', mode='host'),
+        dict(published=8080, target=80, protocol='tcp', mode='host'),
+    ],
 )
 
 # One different value per option (suboptions named group.option); each must be the only difference reported.
@@ -149,8 +167,10 @@ CHANGES = {
     'rollback_config.max_failure_ratio': 0.5,
     'rollback_config.order': 'start-first',
     'endpoint_mode': 'vip',
-    'publish': [dict(published=8080, target=80, protocol='tcp', mode='ingress'),
-                dict(published=5353, target=53, protocol='udp', mode='host')],
+    'publish': [
+        dict(published=8080, target=80, protocol='tcp', mode='ingress'),
+        dict(published=5353, target=53, protocol='udp', mode='host'),
+    ],
 }
 # Options that do not exist on the full fixture's service (a replicated service on API 1.41) are checked on others.
 NOT_ON_FULL = {'max_concurrent', 'healthcheck.start_interval'}
@@ -193,8 +213,10 @@ def test_each_changed_option_is_the_only_difference(name):
 
 def test_max_concurrent_is_compared_on_a_replicated_job():
     live = load_fixture('service_replicated_job.json')['Spec']
-    assert differing_options(SERVICE_OPTIONS, desired(dict(mode='replicated-job', replicas=4, max_concurrent=2)),
-                             live) == []
+    assert (
+        differing_options(SERVICE_OPTIONS, desired(dict(mode='replicated-job', replicas=4, max_concurrent=2)), live)
+        == []
+    )
     assert differing_options(SERVICE_OPTIONS, desired(dict(max_concurrent=3)), live) == ['max_concurrent']
     assert differing_options(SERVICE_OPTIONS, desired(dict(replicas=5)), live) == ['replicas']
 
@@ -209,14 +231,20 @@ def test_the_live_service_reads_back_as_the_task_wrote_it():
     assert view['hosts'] == FULL_TASK['hosts']
     assert view['healthcheck']['test'] == ['CMD-SHELL', FULL_TASK['healthcheck']['test']]
     assert view['healthcheck']['start_period'] == '1s'
-    assert view['resources'] == dict(limits=dict(cpus=0.5, memory='64M', pids=100),
-                                     reservations=dict(cpus=0.1, memory='16M', generic_resources=None))
+    assert view['resources'] == dict(
+        limits=dict(cpus=0.5, memory='64M', pids=100), reservations=dict(cpus=0.1, memory='16M', generic_resources=None)
+    )
     assert view['restart_policy'] == dict(condition='on-failure', delay='3s', max_attempts=5, window='1m')
     assert view['networks'] == [dict(name='svc_front', aliases=['web', 'www']), 'svc_back']
     assert view['secrets'] == [dict(source='web_secret', target='web_secret', uid='0', gid='0', mode='0400')]
     assert view['configs'][0]['mode'] == '0440'
-    assert {'type': 'tmpfs', 'target': '/scratch', 'read_only': False, 'tmpfs_size': '1M',
-            'tmpfs_mode': '1770'} in view['mounts']
+    assert {
+        'type': 'tmpfs',
+        'target': '/scratch',
+        'read_only': False,
+        'tmpfs_size': '1M',
+        'tmpfs_mode': '1770',
+    } in view['mounts']
     assert view['mode'] == 'replicated' and view['replicas'] == 2 and view['max_concurrent'] is None
     assert view['publish'][0] == dict(published=8080, target=80, protocol='tcp', mode='host')
 
@@ -230,24 +258,36 @@ def test_reading_a_live_service_and_writing_it_back_as_a_task_is_no_change(fixtu
 
 def test_engine_defaults_equal_absent_fields():
     minimal = load_fixture('service_updated.json')['Spec']
-    defaults = dict(stop_grace_period='10s', init=False, read_only=False, isolation='default', mode='replicated',
-                    endpoint_mode='dnsrr', restart_policy=dict(condition='any', delay='5s', max_attempts=0),
-                    update_config=dict(parallelism=1, failure_action='pause', monitor='5s', order='stop-first'),
-                    placement=dict(max_replicas_per_node=0))
+    defaults = dict(
+        stop_grace_period='10s',
+        init=False,
+        read_only=False,
+        isolation='default',
+        mode='replicated',
+        endpoint_mode='dnsrr',
+        restart_policy=dict(condition='any', delay='5s', max_attempts=0),
+        update_config=dict(parallelism=1, failure_action='pause', monitor='5s', order='stop-first'),
+        placement=dict(max_replicas_per_node=0),
+    )
     assert differing_options(SERVICE_OPTIONS, desired(defaults), minimal) == []
 
 
 def test_one_update_setting_on_a_service_without_any_keeps_the_engine_defaults_of_the_others():
     spec = apply_to_spec(SERVICE_OPTIONS, desired(dict(update_config=dict(parallelism=3))), {'Name': 'web'})
-    assert spec['UpdateConfig'] == {'Parallelism': 3, 'Delay': 0, 'FailureAction': 'pause', 'Monitor': 5 * 10 ** 9,
-                                    'MaxFailureRatio': 0, 'Order': 'stop-first'}
+    assert spec['UpdateConfig'] == {
+        'Parallelism': 3,
+        'Delay': 0,
+        'FailureAction': 'pause',
+        'Monitor': 5 * 10**9,
+        'MaxFailureRatio': 0,
+        'Order': 'stop-first',
+    }
 
 
 def test_merge_keeps_every_option_the_task_leaves_out():
-    merged = apply_to_spec(SERVICE_OPTIONS, desired(dict(image='swarmops/web:2', update_config=dict(delay='9s'))),
-                           FULL)
+    merged = apply_to_spec(SERVICE_OPTIONS, desired(dict(image='swarmops/web:2', update_config=dict(delay='9s'))), FULL)
     assert merged['TaskTemplate']['ContainerSpec']['Image'] == 'swarmops/web:2'
-    assert merged['UpdateConfig'] == dict(FULL['UpdateConfig'], Delay=9 * 10 ** 9)
+    assert merged['UpdateConfig'] == dict(FULL['UpdateConfig'], Delay=9 * 10**9)
     assert merged['TaskTemplate']['Placement'] == FULL['TaskTemplate']['Placement']
     assert FULL['TaskTemplate']['ContainerSpec']['Image'] == 'swarmops/web:1', 'the live spec must not change'
 
@@ -255,8 +295,9 @@ def test_merge_keeps_every_option_the_task_leaves_out():
 def test_replace_resets_what_the_task_leaves_out_and_keeps_undeclared_fields():
     live = copy.deepcopy(FULL)
     live['TaskTemplate']['ContainerSpec']['Privileges'] = {'NoNewPrivileges': True}
-    replaced = apply_to_spec(SERVICE_OPTIONS, desired(dict(image='swarmops/web:1', replicas=2)),
-                             reset_options(SERVICE_OPTIONS, live))
+    replaced = apply_to_spec(
+        SERVICE_OPTIONS, desired(dict(image='swarmops/web:1', replicas=2)), reset_options(SERVICE_OPTIONS, live)
+    )
     changed = changed_options(SERVICE_OPTIONS, live, replaced)
     assert 'image' not in changed and 'replicas' not in changed
     assert {'env', 'placement.constraints', 'update_config.parallelism', 'networks', 'publish'} <= set(changed)
@@ -264,14 +305,17 @@ def test_replace_resets_what_the_task_leaves_out_and_keeps_undeclared_fields():
     assert 'UpdateConfig' not in replaced and 'Networks' not in replaced['TaskTemplate']
 
 
-@pytest.mark.parametrize('desired_image, live_image, same', [
-    ('swarmops/web:1', 'swarmops/web:1@sha256:' + 'a' * 64, True),
-    ('swarmops/web:1@sha256:' + 'b' * 64, 'swarmops/web:1@sha256:' + 'a' * 64, False),
-    ('nginx', 'docker.io/library/nginx:latest', True),
-    ('registry.example.org:5000/web:1', 'registry.example.org:5000/web:1', True),
-    ('registry.example.org:5000/web', 'registry.example.org:5000/web:2', False),
-    ('localhost/web:1', 'docker.io/localhost/web:1', False),
-])
+@pytest.mark.parametrize(
+    'desired_image, live_image, same',
+    [
+        ('swarmops/web:1', 'swarmops/web:1@sha256:' + 'a' * 64, True),
+        ('swarmops/web:1@sha256:' + 'b' * 64, 'swarmops/web:1@sha256:' + 'a' * 64, False),
+        ('nginx', 'docker.io/library/nginx:latest', True),
+        ('registry.example.org:5000/web:1', 'registry.example.org:5000/web:1', True),
+        ('registry.example.org:5000/web', 'registry.example.org:5000/web:2', False),
+        ('localhost/web:1', 'docker.io/localhost/web:1', False),
+    ],
+)
 def test_images_compare_by_name_and_tag(desired_image, live_image, same):
     live = {'TaskTemplate': {'ContainerSpec': {'Image': live_image}}}
     assert (differing_options(SERVICE_OPTIONS, desired(dict(image=desired_image)), live) == []) is same
@@ -302,8 +346,9 @@ def test_an_env_file_name_without_value_comes_from_the_environment(tmp_path, mon
 
 
 def test_networks_configs_and_secrets_are_resolved_to_ids():
-    values = desired(dict(networks=['svc_front'], configs=[dict(source='web_conf')],
-                          secrets=[dict(source='web_secret')]))
+    values = desired(
+        dict(networks=['svc_front'], configs=[dict(source='web_conf')], secrets=[dict(source='web_secret')])
+    )
     assert values['networks'] == [{'Target': 'bcpvcb0uohram0bqke7wfgits'}]
     assert values['configs'][0]['ConfigID'] == 'c0nuabke8emac8rna3zghdvj1'
     assert values['configs'][0]['File'] == {'Name': '/web_conf', 'UID': '0', 'GID': '0', 'Mode': 0o444}
@@ -317,8 +362,10 @@ def test_a_missing_network_is_named():
 
 
 def test_healthcheck_forms():
-    assert desired(dict(healthcheck=dict(test='curl -f localhost')))['healthcheck.test'] == \
-        ['CMD-SHELL', 'curl -f localhost']
+    assert desired(dict(healthcheck=dict(test='curl -f localhost')))['healthcheck.test'] == [
+        'CMD-SHELL',
+        'curl -f localhost',
+    ]
     assert desired(dict(healthcheck=dict(test=['false'])))['healthcheck.test'] == ['CMD', 'false']
     assert desired(dict(healthcheck=dict(test=['NONE'])))['healthcheck.test'] == ['NONE']
 
@@ -344,13 +391,18 @@ def test_replicas_on_a_global_service_is_refused():
         apply_to_spec(SERVICE_OPTIONS, desired(dict(replicas=3)), glob)
 
 
-@pytest.mark.parametrize('bad, message', [
-    (dict(resources=dict(limits=dict(memory='lots'))), 'resources.limits.memory must be a size'),
-    (dict(stop_grace_period='soon'), 'stop_grace_period must be a duration'),
-    (dict(mounts=[dict(type='bind', source='/a', target='/b', tmpfs_size='1M')]),
-     r'mounts\[0\]: tmpfs_size do not apply to a bind mount'),
-    (dict(configs=[dict(source='web_conf', mode='rw')]), 'configs.mode must be an octal file mode'),
-])
+@pytest.mark.parametrize(
+    'bad, message',
+    [
+        (dict(resources=dict(limits=dict(memory='lots'))), 'resources.limits.memory must be a size'),
+        (dict(stop_grace_period='soon'), 'stop_grace_period must be a duration'),
+        (
+            dict(mounts=[dict(type='bind', source='/a', target='/b', tmpfs_size='1M')]),
+            r'mounts\[0\]: tmpfs_size do not apply to a bind mount',
+        ),
+        (dict(configs=[dict(source='web_conf', mode='rw')]), 'configs.mode must be an octal file mode'),
+    ],
+)
 def test_bad_values_are_named(bad, message):
     with pytest.raises(SwarmError, match=message):
         desired(bad)

@@ -50,9 +50,14 @@ def test_a_new_service_is_created_with_only_what_the_task_sets():
     assert plan.after == dict(state='present', image='swarmops/web:1', replicas=3, networks=['svc_front'])
     (create_call,) = [call for call in engine.calls if call[0] == 'create']
     spec = create_call[1]
-    assert spec == {'Name': 'web', 'TaskTemplate': {'ContainerSpec': {'Image': 'swarmops/web:1'},
-                                                    'Networks': [{'Target': 'bcpvcb0uohram0bqke7wfgits'}]},
-                    'Mode': {'Replicated': {'Replicas': 3}}}
+    assert spec == {
+        'Name': 'web',
+        'TaskTemplate': {
+            'ContainerSpec': {'Image': 'swarmops/web:1'},
+            'Networks': [{'Target': 'bcpvcb0uohram0bqke7wfgits'}],
+        },
+        'Mode': {'Replicated': {'Replicas': 3}},
+    }
     assert plan_service(engine, params(name='web', image='swarmops/web:1', replicas=3)).summaries == []
 
 
@@ -106,28 +111,34 @@ def test_recreate_removes_and_creates_keeping_the_other_live_values():
     engine = FakeServiceEngine('full')
     plan = apply(engine, name='full', mode='global', recreate=True, wait=False)
     assert [summary.split(': ')[0] for summary in plan.summaries] == [
-        'remove service full to re-create it', 'create service full (global, image swarmops/web:1)']
+        'remove service full to re-create it',
+        'create service full (global, image swarmops/web:1)',
+    ]
     assert engine.writes() == ['remove', 'create']
     created = engine.service_named('full')['Spec']
     assert created['Mode'] == {'Global': {}}
-    assert created['TaskTemplate']['ContainerSpec']['Env'] == \
-        load_fixture('service_full.json')['Spec']['TaskTemplate']['ContainerSpec']['Env']
+    assert (
+        created['TaskTemplate']['ContainerSpec']['Env']
+        == load_fixture('service_full.json')['Spec']['TaskTemplate']['ContainerSpec']['Env']
+    )
 
 
 def test_force_update_bumps_the_counter_every_run():
     engine = FakeServiceEngine('updated')
     for counter in (1, 2):
         plan = apply(engine, name='apimin', force_update=True)
-        assert plan.summaries == ['update service apimin: force new tasks (ForceUpdate %d -> %d)'
-                                  % (counter - 1, counter)]
+        assert plan.summaries == [
+            'update service apimin: force new tasks (ForceUpdate %d -> %d)' % (counter - 1, counter)
+        ]
     assert engine.service_named('apimin')['Spec']['TaskTemplate']['ForceUpdate'] == 2
 
 
 def test_rollback_returns_to_the_previous_spec_once():
     engine = FakeServiceEngine('updated')
     plan = apply(engine, name='apimin', rollback=True)
-    assert plan.summaries == ['roll service apimin back to its previous spec: image swarmops/web:2 -> '
-                              'swarmops/web:1, replicas 2 -> 1']
+    assert plan.summaries == [
+        'roll service apimin back to its previous spec: image swarmops/web:2 -> swarmops/web:1, replicas 2 -> 1'
+    ]
     (update_call,) = [call for call in engine.calls if call[0] == 'update']
     rollback = update_call[4]
     assert rollback == 'previous'
@@ -174,8 +185,9 @@ def test_the_name_must_match_exactly():
 def test_start_interval_on_an_old_engine_is_a_clear_failure():
     with pytest.raises(SwarmError, match='speaks API 1.41; healthcheck.start_interval needs API 1.44 or newer'):
         plan_service(FakeServiceEngine('updated'), params(name='apimin', healthcheck=dict(start_interval='1s')))
-    plan = plan_service(FakeServiceEngine('updated', api_version='1.44'),
-                        params(name='apimin', healthcheck=dict(start_interval='1s')))
+    plan = plan_service(
+        FakeServiceEngine('updated', api_version='1.44'), params(name='apimin', healthcheck=dict(start_interval='1s'))
+    )
     assert plan.summaries == ['update service apimin: healthcheck.start_interval None -> 1s']
 
 
@@ -187,22 +199,30 @@ def test_check_mode_plans_the_same_and_writes_nothing():
     assert engine.calls == []
     applied = plan_service(engine, task)
     applied.execute(check_mode=False)
-    assert (predicted.summaries, predicted.before, predicted.after) == (applied.summaries, applied.before,
-                                                                        applied.after)
+    assert (predicted.summaries, predicted.before, predicted.after) == (
+        applied.summaries,
+        applied.before,
+        applied.after,
+    )
 
 
 def test_an_update_that_rolled_back_fails_naming_the_failing_tasks():
     engine = FakeServiceEngine('rolled_back')
     service_id = engine.service_named('hc')['ID']
     engine.tasks_by_service[service_id] = load_fixture('service_rolled_back_tasks.json')
-    attempted, = set(json.dumps(task['Spec'], sort_keys=True) for task in engine.tasks_by_service[service_id]
-                     if task['Spec']['ContainerSpec'].get('Healthcheck'))
+    (attempted,) = set(
+        json.dumps(task['Spec'], sort_keys=True)
+        for task in engine.tasks_by_service[service_id]
+        if task['Spec']['ContainerSpec'].get('Healthcheck')
+    )
     rollout = Rollout(engine, service_id, attempted_template=dict(json.loads(attempted), Runtime='container'))
     with pytest.raises(SwarmError) as failed:
         rollout.check()
     message = str(failed.value)
-    assert message.startswith('Service hc: the update failed and the engine rolled it back (rollback_completed: '
-                              'rollback completed); the service is on its previous spec. Failing tasks: ')
+    assert message.startswith(
+        'Service hc: the update failed and the engine rolled it back (rollback_completed: '
+        'rollback completed); the service is on its previous spec. Failing tasks: '
+    )
     assert 'hc.1 (3u1s0ej6b00j): complete (finished)' in message
     assert 'fabpdm40' not in message, 'tasks of the previous spec are not failing tasks'
 
@@ -212,7 +232,9 @@ def test_a_requested_rollback_that_completed_has_converged():
     service_id = engine.service_named('hc')['ID']
     engine.tasks_by_service[service_id] = load_fixture('service_rolled_back_tasks.json')
     assert Rollout(engine, service_id, rolling_back=True, stability=0).check() == (
-        True, '2/2 tasks running, none stopped within the 0s stability window')
+        True,
+        '2/2 tasks running, none stopped within the 0s stability window',
+    )
 
 
 def test_a_converged_update_is_done_and_progress_names_what_is_missing():
@@ -221,7 +243,9 @@ def test_a_converged_update_is_done_and_progress_names_what_is_missing():
     tasks = load_fixture('service_updated_tasks.json')
     engine.tasks_by_service[service_id] = tasks
     assert Rollout(engine, service_id, stability=0).check() == (
-        True, '2/2 tasks running, none stopped within the 0s stability window')
+        True,
+        '2/2 tasks running, none stopped within the 0s stability window',
+    )
     starting = copy.deepcopy(tasks)
     starting[0]['Status'].update(State='preparing', Message='preparing')
     engine.tasks_by_service[service_id] = starting
@@ -241,8 +265,10 @@ def test_an_update_in_progress_is_not_done():
 def test_a_paused_update_fails():
     engine = FakeServiceEngine('updated')
     service = engine.service_named('apimin')
-    service['UpdateStatus'] = {'State': 'paused', 'Message': 'update paused due to failure or early termination of '
-                                                             'task r5s29mmhiigj'}
+    service['UpdateStatus'] = {
+        'State': 'paused',
+        'Message': 'update paused due to failure or early termination of task r5s29mmhiigj',
+    }
     with pytest.raises(SwarmError, match='the update is paused \\(update paused due to failure .*\\). Fix the cause'):
         Rollout(engine, service['ID']).check()
 
@@ -267,21 +293,25 @@ def test_a_replicated_job_is_done_when_its_completions_are():
     assert Rollout(engine, service_id).check() == (False, '3/4 tasks completed')
 
 
-@pytest.mark.parametrize('constraints, verdict', [
-    ([], True),
-    (['node.role==worker'], True),
-    (['node.role == manager'], False),
-    (['node.hostname!=worker1'], False),
-    (['node.labels.zone==a'], False),
-    (['node.platform.os==linux', 'node.role!=manager'], True),
-    (['node.ip==10.0.0.1'], None),
-])
+@pytest.mark.parametrize(
+    'constraints, verdict',
+    [
+        ([], True),
+        (['node.role==worker'], True),
+        (['node.role == manager'], False),
+        (['node.hostname!=worker1'], False),
+        (['node.labels.zone==a'], False),
+        (['node.platform.os==linux', 'node.role!=manager'], True),
+        (['node.ip==10.0.0.1'], None),
+    ],
+)
 def test_constraints_are_evaluated_where_they_can_be(constraints, verdict):
     worker1 = [node for node in load_fixture('service_nodes.json') if node['Description']['Hostname'] == 'worker1'][0]
     assert node_matches(worker1, constraints) is verdict
 
 
 # -- the stability window ------------------------------------------------------------------
+
 
 def _stable_update(engine):
     service_id = engine.service_named('apimin')['ID']
@@ -302,7 +332,7 @@ def test_running_tasks_converge_only_after_the_window_without_a_stop(fake_time):
 def test_the_window_is_the_update_monitor_unless_the_task_sets_one(fake_time):
     engine = FakeServiceEngine('updated')
     service_id = _stable_update(engine)
-    engine.services_by_id[service_id]['Spec'].setdefault('UpdateConfig', {})['Monitor'] = 2 * 10 ** 9
+    engine.services_by_id[service_id]['Spec'].setdefault('UpdateConfig', {})['Monitor'] = 2 * 10**9
     rollout = Rollout(engine, service_id)
     rollout.check()
     fake_time.now += 2
@@ -325,9 +355,10 @@ def test_a_task_that_fails_within_the_window_is_not_converged_and_is_named(fake_
     engine.tasks_by_service[service_id] = [crashed, replacement, tasks[1]]
     done, progress = rollout.check()
     assert not done
-    assert progress == ('2/2 tasks running; verifying they stay running (0s of 5s); stopped within the stability '
-                        'window: apimin.%s (%s): failed (task: non-zero exit (3)), exit code 3'
-                        % (crashed['Slot'], crashed['ID'][:12]))
+    assert progress == (
+        '2/2 tasks running; verifying they stay running (0s of 5s); stopped within the stability '
+        'window: apimin.%s (%s): failed (task: non-zero exit (3)), exit code 3' % (crashed['Slot'], crashed['ID'][:12])
+    )
     fake_time.now += 4.9
     assert not rollout.check()[0], 'the window starts again with the replacement'
     fake_time.now += 0.1
@@ -345,8 +376,10 @@ def test_a_crash_looping_service_times_out_naming_the_task_error(fake_time):
         wait_until(rollout.check, 30, 'service apimin to converge')
     message = str(timed_out.value)
     assert message.startswith('Timed out after 30s waiting for service apimin to converge; last seen: ')
-    assert 'stopped within the stability window: apimin.1 (crash0000000): failed (task: non-zero exit (3)), ' \
-           'exit code 3' in message
+    assert (
+        'stopped within the stability window: apimin.1 (crash0000000): failed (task: non-zero exit (3)), '
+        'exit code 3' in message
+    )
 
 
 def test_a_job_has_no_window(fake_time):
@@ -366,8 +399,9 @@ def test_a_run_that_changes_nothing_does_not_wait(fake_time):
 def test_a_waited_update_says_how_long_and_for_what(fake_time):
     engine = FakeServiceEngine('updated')
     plan = apply(engine, name='apimin', replicas=3, wait_stability='2s')
-    assert plan.report(False)['waited_for'] == ['service apimin: 3/3 tasks running, none stopped within the 2s stability '
-                                         'window']
+    assert plan.report(False)['waited_for'] == [
+        'service apimin: 3/3 tasks running, none stopped within the 2s stability window'
+    ]
     assert plan.report(False)['waited_seconds'] == 2.0
     with pytest.raises(SwarmError, match='wait_stability must not be negative'):
         plan_service(engine, params(name='apimin', wait_stability=-1))

@@ -50,10 +50,16 @@ def translated(stack, *files):
     return translate_stack(stack, load_project(list(files), environ={}))
 
 
-@pytest.mark.parametrize('stack, files, service', [
-    ('rec', (FULL,), 'web'), ('rec', (FULL,), 'agent'), ('rec', (FULL,), 'worker'),
-    ('ing', (INGRESS, OVERRIDE), 'api'), ('ing', (INGRESS, OVERRIDE), 'cron'),
-])
+@pytest.mark.parametrize(
+    'stack, files, service',
+    [
+        ('rec', (FULL,), 'web'),
+        ('rec', (FULL,), 'agent'),
+        ('rec', (FULL,), 'worker'),
+        ('ing', (INGRESS, OVERRIDE), 'api'),
+        ('ing', (INGRESS, OVERRIDE), 'cron'),
+    ],
+)
 def test_services_translate_to_exactly_what_docker_stack_deploy_sent(stack, files, service):
     desired = translated(stack, *files).services[service]
     assert normalise(comparable_spec(desired)) == normalise(stored_as_sent(stack, service, desired))
@@ -67,11 +73,16 @@ def test_the_recorded_networks_configs_and_secrets_are_what_the_translation_crea
     for name, network in specs.networks.items():
         request, stored = network['request'], recorded_networks[name]
         assert (request['Driver'], bool(request.get('Attachable')), request['Labels']) == (
-            stored['Driver'], stored['Attachable'], stored['Labels'])
+            stored['Driver'],
+            stored['Attachable'],
+            stored['Labels'],
+        )
         for key, value in (request.get('Options') or {}).items():
             assert stored['Options'][key] == value
         assert [item['Subnet'] for item in (request.get('IPAM') or {}).get('Config') or []] in (
-            [], [item['Subnet'] for item in stored['IPAM']['Config']])
+            [],
+            [item['Subnet'] for item in stored['IPAM']['Config']],
+        )
     (recorded_config,) = CLI_DEPLOYED['configs']
     site = specs.configs['site']
     assert (site.name, site.spec['Labels']) == (recorded_config['Spec']['Name'], recorded_config['Spec']['Labels'])
@@ -84,11 +95,16 @@ def test_stack_names_and_labels():
     specs = translated('shop', FULL)
     web = specs.services['web']
     assert web['Name'] == 'shop_web'
-    assert web['Labels'] == {'com.docker.stack.namespace': 'shop', 'com.docker.stack.image': 'swarmops/web:1',
-                             'com.example.team': 'ops'}
+    assert web['Labels'] == {
+        'com.docker.stack.namespace': 'shop',
+        'com.docker.stack.image': 'swarmops/web:1',
+        'com.example.team': 'ops',
+    }
     assert web['TaskTemplate']['ContainerSpec']['Labels'] == {'com.docker.stack.namespace': 'shop', 'tier': 'web'}
     assert [attachment['Target'] for attachment in specs.services['agent']['TaskTemplate']['Networks']] == [
-        'shared_outside', 'shop_back']
+        'shared_outside',
+        'shop_back',
+    ]
     assert specs.services['worker']['TaskTemplate']['Networks'] == [dict(Target='shop_default', Aliases=['worker'])]
 
 
@@ -101,31 +117,43 @@ def translate(content, stack='s'):
     return translate_stack(stack, load_project([content], environ={}, project_dir='/'))
 
 
-@pytest.mark.parametrize('deploy, mode', [
-    ({}, {'Replicated': {}}),
-    (dict(replicas=0), {'Replicated': {'Replicas': 0}}),
-    (dict(mode='global'), {'Global': {}}),
-    (dict(mode='replicated-job', replicas=4), {'ReplicatedJob': {'MaxConcurrent': 4, 'TotalCompletions': 4}}),
-    (dict(mode='global-job'), {'GlobalJob': {}}),
-])
+@pytest.mark.parametrize(
+    'deploy, mode',
+    [
+        ({}, {'Replicated': {}}),
+        (dict(replicas=0), {'Replicated': {'Replicas': 0}}),
+        (dict(mode='global'), {'Global': {}}),
+        (dict(mode='replicated-job', replicas=4), {'ReplicatedJob': {'MaxConcurrent': 4, 'TotalCompletions': 4}}),
+        (dict(mode='global-job'), {'GlobalJob': {}}),
+    ],
+)
 def test_modes_including_jobs(deploy, mode):
     assert translate(service(deploy=deploy)).services['app']['Mode'] == mode
 
 
-@pytest.mark.parametrize('deploy, message', [
-    (dict(mode='global', replicas=2), 'deploy.replicas can only be used with mode replicated or replicated-job'),
-    (dict(mode='daemon'), "deploy.mode: unknown mode 'daemon'"),
-    (dict(resources=dict(limits=dict(cpus='0.0000000001'))), 'deploy.resources.limits.cpus: .* is too precise'),
-])
+@pytest.mark.parametrize(
+    'deploy, message',
+    [
+        (dict(mode='global', replicas=2), 'deploy.replicas can only be used with mode replicated or replicated-job'),
+        (dict(mode='daemon'), "deploy.mode: unknown mode 'daemon'"),
+        (dict(resources=dict(limits=dict(cpus='0.0000000001'))), 'deploy.resources.limits.cpus: .* is too precise'),
+    ],
+)
 def test_invalid_deploy_values_name_the_service(deploy, message):
     with pytest.raises(ComposeError, match=r'^compose\[0\] \(inline\): services.app: %s' % message):
         translate(service(deploy=deploy))
 
 
-@pytest.mark.parametrize('restart, policy', [
-    ('no', None), ('always', {'Condition': 'any'}), ('unless-stopped', {'Condition': 'any'}),
-    ('on-failure', {'Condition': 'on-failure'}), ('on-failure:3', {'Condition': 'on-failure', 'MaxAttempts': 3}),
-])
+@pytest.mark.parametrize(
+    'restart, policy',
+    [
+        ('no', None),
+        ('always', {'Condition': 'any'}),
+        ('unless-stopped', {'Condition': 'any'}),
+        ('on-failure', {'Condition': 'on-failure'}),
+        ('on-failure:3', {'Condition': 'on-failure', 'MaxAttempts': 3}),
+    ],
+)
 def test_the_restart_key_is_the_restart_policy_when_deploy_has_none(restart, policy):
     template = translate(service(restart=restart)).services['app']['TaskTemplate']
     assert template.get('RestartPolicy') == policy
@@ -135,56 +163,104 @@ def test_the_restart_key_is_the_restart_policy_when_deploy_has_none(restart, pol
 
 def test_healthcheck_disable_and_its_conflict_with_test():
     assert translate(service(healthcheck=dict(disable=True))).services['app']['TaskTemplate']['ContainerSpec'][
-        'Healthcheck'] == {'Test': ['NONE']}
+        'Healthcheck'
+    ] == {'Test': ['NONE']}
     with pytest.raises(ComposeError, match='test and disable cannot be set together'):
         translate(service(healthcheck=dict(disable=True, test='true')))
     check = translate(service(healthcheck=dict(test='curl -f http://localhost', retries=0, interval='1m30s')))
     assert check.services['app']['TaskTemplate']['ContainerSpec']['Healthcheck'] == {
-        'Test': ['CMD-SHELL', 'curl -f http://localhost'], 'Interval': 90 * 10 ** 9}
+        'Test': ['CMD-SHELL', 'curl -f http://localhost'],
+        'Interval': 90 * 10**9,
+    }
 
 
 def test_capabilities_are_normalised_like_the_cli():
     assert effective_capabilities(['net_admin', 'CAP_SYS_TIME', 'chown'], ['chown', 'mknod']) == (
-        ['CAP_CHOWN', 'CAP_NET_ADMIN', 'CAP_SYS_TIME'], ['CAP_MKNOD'])
+        ['CAP_CHOWN', 'CAP_NET_ADMIN', 'CAP_SYS_TIME'],
+        ['CAP_MKNOD'],
+    )
     assert effective_capabilities(['all', 'chown'], ['ALL']) == (['ALL'], [])
 
 
 def test_ports_in_both_syntaxes_and_endpoint_mode():
-    spec = translate(service(ports=['8080:80', dict(target=53, published=53, protocol='udp', mode='host'), '9000'],
-                             deploy=dict(endpoint_mode='VIP'))).services['app']
-    assert spec['EndpointSpec'] == {'Mode': 'vip', 'Ports': [
-        {'Protocol': 'tcp', 'TargetPort': 9000, 'PublishMode': 'ingress'},
-        {'Protocol': 'udp', 'TargetPort': 53, 'PublishedPort': 53, 'PublishMode': 'host'},
-        {'Protocol': 'tcp', 'TargetPort': 80, 'PublishedPort': 8080, 'PublishMode': 'ingress'}]}
+    spec = translate(
+        service(
+            ports=['8080:80', dict(target=53, published=53, protocol='udp', mode='host'), '9000'],
+            deploy=dict(endpoint_mode='VIP'),
+        )
+    ).services['app']
+    assert spec['EndpointSpec'] == {
+        'Mode': 'vip',
+        'Ports': [
+            {'Protocol': 'tcp', 'TargetPort': 9000, 'PublishMode': 'ingress'},
+            {'Protocol': 'udp', 'TargetPort': 53, 'PublishedPort': 53, 'PublishMode': 'host'},
+            {'Protocol': 'tcp', 'TargetPort': 80, 'PublishedPort': 8080, 'PublishMode': 'ingress'},
+        ],
+    }
 
 
 def test_networks_external_named_and_builtin():
-    specs = translate(dict(services=dict(app=dict(image='w', networks=dict(
-        front=dict(aliases=['www'], driver_opts={'com.docker.network.endpoint.macaddress': '02:42:ac:11:65:43'}),
-        hostnet=None, shared=None))), networks=dict(
-        front=dict(name='custom-front', internal=True,
-                   ipam=dict(driver='default', config=[dict(subnet='10.9.0.0/24')])),
-        hostnet=dict(external=True, name='host'), shared=dict(external=dict(name='legacy')))))
+    specs = translate(
+        dict(
+            services=dict(
+                app=dict(
+                    image='w',
+                    networks=dict(
+                        front=dict(
+                            aliases=['www'], driver_opts={'com.docker.network.endpoint.macaddress': '02:42:ac:11:65:43'}
+                        ),
+                        hostnet=None,
+                        shared=None,
+                    ),
+                )
+            ),
+            networks=dict(
+                front=dict(
+                    name='custom-front', internal=True, ipam=dict(driver='default', config=[dict(subnet='10.9.0.0/24')])
+                ),
+                hostnet=dict(external=True, name='host'),
+                shared=dict(external=dict(name='legacy')),
+            ),
+        )
+    )
     assert specs.services['app']['TaskTemplate']['Networks'] == [
-        {'Target': 'custom-front', 'Aliases': ['www', 'app'],
-         'DriverOpts': {'com.docker.network.endpoint.macaddress': '02:42:ac:11:65:43'}},
+        {
+            'Target': 'custom-front',
+            'Aliases': ['www', 'app'],
+            'DriverOpts': {'com.docker.network.endpoint.macaddress': '02:42:ac:11:65:43'},
+        },
         {'Target': 'host'},
-        {'Target': 'legacy', 'Aliases': ['app']}]
-    assert specs.networks == {'custom-front': dict(key='front', request=dict(
-        Name='custom-front', Driver='overlay', Labels={'com.docker.stack.namespace': 's'}, Internal=True,
-        IPAM=dict(Driver='default', Config=[dict(Subnet='10.9.0.0/24')])))}
+        {'Target': 'legacy', 'Aliases': ['app']},
+    ]
+    assert specs.networks == {
+        'custom-front': dict(
+            key='front',
+            request=dict(
+                Name='custom-front',
+                Driver='overlay',
+                Labels={'com.docker.stack.namespace': 's'},
+                Internal=True,
+                IPAM=dict(Driver='default', Config=[dict(Subnet='10.9.0.0/24')]),
+            ),
+        )
+    }
     assert specs.external_networks == {'host': 'hostnet', 'legacy': 'shared'}
 
 
-@pytest.mark.parametrize('content, message', [
-    (service(networks=['nowhere']), "networks: undefined network 'nowhere'"),
-    (service(configs=['nothing']), "configs: undefined config 'nothing'"),
-    (service(secrets=['nothing']), "secrets: undefined secret 'nothing'"),
-    (service(volumes=['data:/data']), "volumes: undefined volume 'data'"),
-    (dict(services=dict(app=dict(command='true'))), 'image is missing'),
-    (service(volumes=[dict(type='tmpfs', target='/t', bind=dict(propagation='shared'))]),
-     'volumes: bind options are incompatible with type tmpfs'),
-])
+@pytest.mark.parametrize(
+    'content, message',
+    [
+        (service(networks=['nowhere']), "networks: undefined network 'nowhere'"),
+        (service(configs=['nothing']), "configs: undefined config 'nothing'"),
+        (service(secrets=['nothing']), "secrets: undefined secret 'nothing'"),
+        (service(volumes=['data:/data']), "volumes: undefined volume 'data'"),
+        (dict(services=dict(app=dict(command='true'))), 'image is missing'),
+        (
+            service(volumes=[dict(type='tmpfs', target='/t', bind=dict(propagation='shared'))]),
+            'volumes: bind options are incompatible with type tmpfs',
+        ),
+    ],
+)
 def test_undefined_references_fail_naming_the_service(content, message):
     with pytest.raises(ComposeError, match=r'^compose\[0\] \(inline\): services.app: %s' % message):
         translate(content)
@@ -194,49 +270,85 @@ def test_an_error_in_a_service_names_every_file_that_declares_it():
     override = dict(services=dict(web=dict(networks=['nowhere'])))
     with pytest.raises(ComposeError) as failure:
         translate_stack('s', load_project([FULL, override], environ={}))
-    assert str(failure.value).startswith("%s + compose[1] (inline): services.web: networks: undefined network "
-                                         "'nowhere'" % FULL)
+    assert str(failure.value).startswith(
+        "%s + compose[1] (inline): services.web: networks: undefined network 'nowhere'" % FULL
+    )
 
 
 def test_configs_secrets_names_templating_and_credential_specs():
-    specs = translate(dict(
-        services=dict(app=dict(image='w', configs=['tpl', dict(source='named', target='/etc/n', mode=0o600)],
-                               secrets=['ext'], credential_spec=dict(config='cred'))),
-        configs=dict(tpl=dict(file='/etc/hostname', template_driver='golang'), named=dict(
-            file='/etc/hostname', name='fixed-name'), cred=dict(external=True, name='gmsa')),
-        secrets=dict(ext=dict(external=True), drv=dict(driver='vault', driver_opts=dict(path='x')))))
+    specs = translate(
+        dict(
+            services=dict(
+                app=dict(
+                    image='w',
+                    configs=['tpl', dict(source='named', target='/etc/n', mode=0o600)],
+                    secrets=['ext'],
+                    credential_spec=dict(config='cred'),
+                )
+            ),
+            configs=dict(
+                tpl=dict(file='/etc/hostname', template_driver='golang'),
+                named=dict(file='/etc/hostname', name='fixed-name'),
+                cred=dict(external=True, name='gmsa'),
+            ),
+            secrets=dict(ext=dict(external=True), drv=dict(driver='vault', driver_opts=dict(path='x'))),
+        )
+    )
     container = specs.services['app']['TaskTemplate']['ContainerSpec']
     assert container['Configs'] == [
         {'ConfigName': 'fixed-name', 'File': dict(Name='/etc/n', UID='0', GID='0', Mode=0o600)},
         {'ConfigName': 's_tpl', 'File': dict(Name='tpl', UID='0', GID='0', Mode=0o444)},
-        {'ConfigName': 'gmsa', 'Runtime': {}}]
+        {'ConfigName': 'gmsa', 'Runtime': {}},
+    ]
     assert container['Privileges'] == {'CredentialSpec': {'Config': 'gmsa'}}
     assert container['Secrets'] == [{'SecretName': 'ext', 'File': dict(Name='ext', UID='0', GID='0', Mode=0o444)}]
     assert specs.configs['tpl'].spec['Templating'] == {'Name': 'golang'}
     assert specs.configs['cred'].external and specs.configs['cred'].spec is None
-    assert specs.secrets['drv'].spec == {'Name': 's_drv', 'Labels': {'com.docker.stack.namespace': 's'}, 'Data': b'',
-                                         'Driver': {'Name': 'vault', 'Options': {'path': 'x'}}}
+    assert specs.secrets['drv'].spec == {
+        'Name': 's_drv',
+        'Labels': {'com.docker.stack.namespace': 's'},
+        'Data': b'',
+        'Driver': {'Name': 'vault', 'Options': {'path': 'x'}},
+    }
 
 
 def test_fields_newer_engines_have_are_listed_with_their_api_version():
     specs = translate(service(oom_score_adj=-500, healthcheck=dict(test='true', start_interval='1s')))
-    assert specs.api_requirements == [('services.app.healthcheck.start_interval', '1.44'),
-                                      ('services.app.oom_score_adj', '1.46')]
+    assert specs.api_requirements == [
+        ('services.app.healthcheck.start_interval', '1.44'),
+        ('services.app.oom_score_adj', '1.46'),
+    ]
 
 
 def test_volume_options_follow_the_cli():
-    specs = translate(dict(services=dict(app=dict(image='w', volumes=[
-        dict(type='volume', source='ext', target='/e', volume=dict(nocopy=True)),
-        dict(type='volume', source='plain', target='/p', consistency='cached'),
-        dict(type='bind', source='/srv', target='/srv', bind=dict(propagation='rslave')),
-        dict(type='tmpfs', target='/t', tmpfs=dict(size='64m'))])),
-        volumes=dict(ext=dict(external=True, name='shared-data'), plain=dict(driver_opts={}))))
+    specs = translate(
+        dict(
+            services=dict(
+                app=dict(
+                    image='w',
+                    volumes=[
+                        dict(type='volume', source='ext', target='/e', volume=dict(nocopy=True)),
+                        dict(type='volume', source='plain', target='/p', consistency='cached'),
+                        dict(type='bind', source='/srv', target='/srv', bind=dict(propagation='rslave')),
+                        dict(type='tmpfs', target='/t', tmpfs=dict(size='64m')),
+                    ],
+                )
+            ),
+            volumes=dict(ext=dict(external=True, name='shared-data'), plain=dict(driver_opts={})),
+        )
+    )
     assert specs.services['app']['TaskTemplate']['ContainerSpec']['Mounts'] == [
         dict(Type='volume', Target='/e', Source='shared-data', VolumeOptions=dict(NoCopy=True)),
-        dict(Type='volume', Target='/p', Source='s_plain', Consistency='cached', VolumeOptions=dict(
-            Labels={'com.docker.stack.namespace': 's'}, DriverConfig={})),
+        dict(
+            Type='volume',
+            Target='/p',
+            Source='s_plain',
+            Consistency='cached',
+            VolumeOptions=dict(Labels={'com.docker.stack.namespace': 's'}, DriverConfig={}),
+        ),
         dict(Type='bind', Target='/srv', Source='/srv', BindOptions=dict(Propagation='rslave')),
-        dict(Type='tmpfs', Target='/t', TmpfsOptions=dict(SizeBytes=64 * 1024 ** 2))]
+        dict(Type='tmpfs', Target='/t', TmpfsOptions=dict(SizeBytes=64 * 1024**2)),
+    ]
 
 
 def test_the_translation_does_not_change_the_project():

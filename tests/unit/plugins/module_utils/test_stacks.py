@@ -74,6 +74,7 @@ def deployed(folder, stack='shop', **task):
 
 # -- no change ---------------------------------------------------------------------------------
 
+
 def test_a_stack_deployed_by_the_docker_cli_is_unchanged_and_costs_one_list_per_kind():
     for stack, files in (('rec', [FULL]), ('ing', [INGRESS, OVERRIDE])):
         engine = FakeStackEngine(recorded=True)
@@ -91,32 +92,52 @@ def test_a_fresh_deploy_creates_in_the_cli_order_and_the_next_run_changes_nothin
     engine.calls = []
     plan = apply(engine, name='shop', compose=[str(project / 'stack.yml')])
     assert plan.summaries == [
-        'create network shop_back (overlay)', 'create network shop_default (overlay)',
-        'create network shop_front (overlay, attachable)', 'create secret shop_pw', 'create secret shop_token',
-        'create config shop_site', 'create service shop_agent (global, image swarmops/web:2)',
+        'create network shop_back (overlay)',
+        'create network shop_default (overlay)',
+        'create network shop_front (overlay, attachable)',
+        'create secret shop_pw',
+        'create secret shop_token',
+        'create config shop_site',
+        'create service shop_agent (global, image swarmops/web:2)',
         'create service shop_web (replicated, 2 replicas, image swarmops/web:1)',
-        'create service shop_worker (replicated, 1 replica, image swarmops/web:1)']
+        'create service shop_worker (replicated, 1 replica, image swarmops/web:1)',
+    ]
     assert plan.after['networks']['shop_front'] == dict(
-        state='present', driver='overlay', attachable=True, internal=False,
-        labels={'com.docker.stack.namespace': 'shop', 'purpose': 'front'})
-    assert plan.after['configs']['shop_site'] == dict(state='present', labels={
-        'com.docker.stack.namespace': 'shop', 'kind': 'httpd'}, content='server { listen 80; }\n')
+        state='present',
+        driver='overlay',
+        attachable=True,
+        internal=False,
+        labels={'com.docker.stack.namespace': 'shop', 'purpose': 'front'},
+    )
+    assert plan.after['configs']['shop_site'] == dict(
+        state='present',
+        labels={'com.docker.stack.namespace': 'shop', 'kind': 'httpd'},
+        content='server { listen 80; }\n',
+    )
     assert plan.after['services']['shop_web']['replicas'] == 2
     assert plan.after['secrets']['shop_pw'] == dict(state='present', labels={'com.docker.stack.namespace': 'shop'})
     (network,) = [call[1] for call in engine.calls if call[0] == 'network_create' and call[1]['Name'] == 'shop_back']
-    assert network == dict(Name='shop_back', Driver='overlay', CheckDuplicate=True, Options={'encrypted': ''},
-                           Labels={'com.docker.stack.namespace': 'shop', 'purpose': 'back'},
-                           IPAM=dict(Config=[dict(Subnet='10.77.0.0/24')]))
+    assert network == dict(
+        Name='shop_back',
+        Driver='overlay',
+        CheckDuplicate=True,
+        Options={'encrypted': ''},
+        Labels={'com.docker.stack.namespace': 'shop', 'purpose': 'back'},
+        IPAM=dict(Config=[dict(Subnet='10.77.0.0/24')]),
+    )
     (web,) = [call[1] for call in engine.calls if call[0] == 'service_create' and call[1]['Name'] == 'shop_web']
     secrets = web['TaskTemplate']['ContainerSpec']['Secrets']
     assert [(secret['SecretName'], secret['SecretID']) for secret in secrets] == [
         ('shop_pw', engine.secrets_by_id[secrets[0]['SecretID']]['ID']),
-        ('shop_token', engine.secrets_by_id[secrets[1]['SecretID']]['ID'])]
-    assert all(not target['Target'].startswith('shop_')
-               for target in web['TaskTemplate']['Networks']), 'networks are sent by ID'
+        ('shop_token', engine.secrets_by_id[secrets[1]['SecretID']]['ID']),
+    ]
+    assert all(not target['Target'].startswith('shop_') for target in web['TaskTemplate']['Networks']), (
+        'networks are sent by ID'
+    )
     result = plan.result['stack']
     assert [service['id'] for service in result['services']] == [
-        engine.service_named('shop_%s' % name)['ID'] for name in ('agent', 'web', 'worker')]
+        engine.service_named('shop_%s' % name)['ID'] for name in ('agent', 'web', 'worker')
+    ]
     assert result['secrets'] == dict(pw='shop_pw', token='shop_token') and result['configs'] == dict(site='shop_site')
     engine.calls = []
     again = apply(engine, name='shop', compose=[str(project / 'stack.yml')])
@@ -133,6 +154,7 @@ def test_secrets_carry_a_slow_salted_digest_of_their_content(project, monkeypatc
 
 
 # -- changes -----------------------------------------------------------------------------------
+
 
 def test_changing_one_service_updates_only_it_and_keeps_force_update_and_the_pinned_image(project):
     engine = deployed(project)
@@ -156,10 +178,12 @@ def test_fields_no_service_option_covers_are_compared_too():
     interactive['services']['app']['stdin_open'] = True
     plan = apply(engine, name='s', compose=[interactive])
     assert plan.summaries == ['update service s_app: TaskTemplate.ContainerSpec.OpenStdin changed']
-    assert plan.before['services']['s_app'] == dict(state='present', other_fields={
-        'TaskTemplate.ContainerSpec.OpenStdin': None})
-    assert plan.after['services']['s_app'] == dict(state='present', other_fields={
-        'TaskTemplate.ContainerSpec.OpenStdin': True})
+    assert plan.before['services']['s_app'] == dict(
+        state='present', other_fields={'TaskTemplate.ContainerSpec.OpenStdin': None}
+    )
+    assert plan.after['services']['s_app'] == dict(
+        state='present', other_fields={'TaskTemplate.ContainerSpec.OpenStdin': True}
+    )
     assert apply(engine, name='s', compose=[interactive]).summaries == []
 
 
@@ -172,7 +196,8 @@ def test_a_changed_config_gets_a_new_version_and_the_old_one_goes_once_unused(pr
     assert plan.summaries == [
         'create config %s (new content of configs.site, replacing shop_site)' % new_name,
         'update service shop_web: configs [\'shop_site\'] -> [\'%s\']' % new_name,
-        'remove config shop_site (an old version of shop_site)']
+        'remove config shop_site (an old version of shop_site)',
+    ]
     assert engine.writes() == ['config_create', 'service_update', 'config_remove']
     assert plan.result['stack']['configs'] == dict(site=new_name)
     assert apply(engine, name='shop', compose=[str(project / 'stack.yml')]).summaries == []
@@ -189,7 +214,8 @@ def test_a_changed_secret_is_detected_by_its_digest_label(project):
     plan = apply(engine, name='shop', compose=[str(project / 'stack.yml')])
     new_name = plan.result['stack']['secrets']['pw']
     assert new_name.startswith('shop_pw-') and plan.summaries[0] == (
-        'create secret %s (new content of secrets.pw, replacing shop_pw)' % new_name)
+        'create secret %s (new content of secrets.pw, replacing shop_pw)' % new_name
+    )
     assert plan.summaries[-1] == 'remove secret shop_pw (an old version of shop_pw)'
     assert apply(engine, name='shop', compose=[str(project / 'stack.yml')]).summaries == []
 
@@ -201,10 +227,19 @@ def test_a_secret_without_digest_label_is_taken_as_it_is(project):
     assert plan.summaries == []
 
 
-@pytest.mark.parametrize('old, new, summary, kind, name', [
-    ('labels: {kind: httpd}', 'labels: {kind: nginx}', 'update the labels of config shop_site', 'config', 'shop_site'),
-    ('rotated: "2026-11"', 'rotated: "2026-12"', 'update the labels of secret shop_token', 'secret', 'shop_token'),
-])
+@pytest.mark.parametrize(
+    'old, new, summary, kind, name',
+    [
+        (
+            'labels: {kind: httpd}',
+            'labels: {kind: nginx}',
+            'update the labels of config shop_site',
+            'config',
+            'shop_site',
+        ),
+        ('rotated: "2026-11"', 'rotated: "2026-12"', 'update the labels of secret shop_token', 'secret', 'shop_token'),
+    ],
+)
 def test_changed_labels_are_updated_in_place_and_a_secret_keeps_its_digest(project, old, new, summary, kind, name):
     engine = deployed(project)
     stack_file = project / 'stack.yml'
@@ -215,15 +250,32 @@ def test_changed_labels_are_updated_in_place_and_a_secret_keeps_its_digest(proje
     store = engine.configs_by_id if kind == 'config' else engine.secrets_by_id
     (live,) = [item for item in store.values() if item['Spec']['Name'] == name]
     assert (SECRET_DIGEST_LABEL in live['Spec']['Labels']) is (kind == 'secret')
-    assert plan.after['%ss' % kind][name] == dict(state='present', labels=dict(
-        (key, value) for key, value in live['Spec']['Labels'].items() if key != SECRET_DIGEST_LABEL))
+    assert plan.after['%ss' % kind][name] == dict(
+        state='present',
+        labels=dict((key, value) for key, value in live['Spec']['Labels'].items() if key != SECRET_DIGEST_LABEL),
+    )
 
 
 def test_an_old_version_a_service_outside_the_stack_uses_is_kept(project):
     engine = deployed(project)
     site = next(item for item in engine.configs_by_id.values() if item['Spec']['Name'] == 'shop_site')
-    engine.service_create(dict(Name='other', TaskTemplate=dict(ContainerSpec=dict(Image='x', Configs=[
-        dict(ConfigID=site['ID'], ConfigName='shop_site', File=dict(Name='/s', UID='0', GID='0', Mode=292))]))))
+    engine.service_create(
+        dict(
+            Name='other',
+            TaskTemplate=dict(
+                ContainerSpec=dict(
+                    Image='x',
+                    Configs=[
+                        dict(
+                            ConfigID=site['ID'],
+                            ConfigName='shop_site',
+                            File=dict(Name='/s', UID='0', GID='0', Mode=292),
+                        )
+                    ],
+                )
+            ),
+        )
+    )
     (project / 'site.conf').write_text('changed\n')
     plan = apply(engine, name='shop', compose=[str(project / 'stack.yml')])
     assert not any(summary.startswith('remove config') for summary in plan.summaries)
@@ -240,16 +292,19 @@ def test_without_wait_old_versions_go_on_a_later_run(project):
 
 # -- prune and removal -------------------------------------------------------------------------
 
+
 def test_prune_removes_services_first_and_unused_networks_last(project):
     engine = deployed(project)
     stack_file = project / 'stack.yml'
     text = stack_file.read_text()
-    stack_file.write_text(text[:text.index('  worker:')] + text[text.index('networks:\n  front:'):])
+    stack_file.write_text(text[: text.index('  worker:')] + text[text.index('networks:\n  front:') :])
     without_prune = apply(engine, name='shop', compose=[str(stack_file)])
     assert without_prune.summaries == []
     plan = apply(engine, name='shop', compose=[str(stack_file)], prune=True)
-    assert plan.summaries == ['remove service shop_worker (no longer in the compose file)',
-                              'remove network shop_default (no longer in the compose file)']
+    assert plan.summaries == [
+        'remove service shop_worker (no longer in the compose file)',
+        'remove network shop_default (no longer in the compose file)',
+    ]
     assert plan.before['services']['shop_worker'] == dict(state='present', image='swarmops/web:1', mode='replicated')
     assert engine.service_named('shop_worker') is None and 'shop_default' not in engine.names('network')
 
@@ -259,39 +314,59 @@ def test_state_absent_removes_everything_of_the_stack_and_waits_for_busy_network
     engine.network_busy_answers = 2
     plan = apply(engine, name='shop', state='absent')
     assert plan.summaries == [
-        'remove service shop_agent (state absent)', 'remove service shop_web (state absent)',
-        'remove service shop_worker (state absent)', 'remove secret shop_pw (state absent)',
-        'remove secret shop_token (state absent)', 'remove config shop_site (state absent)',
-        'remove network shop_back (state absent)', 'remove network shop_default (state absent)',
-        'remove network shop_front (state absent)']
+        'remove service shop_agent (state absent)',
+        'remove service shop_web (state absent)',
+        'remove service shop_worker (state absent)',
+        'remove secret shop_pw (state absent)',
+        'remove secret shop_token (state absent)',
+        'remove config shop_site (state absent)',
+        'remove network shop_back (state absent)',
+        'remove network shop_default (state absent)',
+        'remove network shop_front (state absent)',
+    ]
     assert engine.names('network') == ['bridge', 'docker_gwbridge', 'host', 'ingress', 'none', 'shared_outside']
     assert engine.names('config') == engine.names('secret') == [] and engine.services_by_id == {}
     assert [call[0] for call in engine.calls].count('network_remove') == 5, 'two busy answers, retried'
-    assert plan.result == dict(stack=None, waited_seconds=plan.result['waited_seconds'],
-                               waited_for=plan.result['waited_for'])
+    assert plan.result == dict(
+        stack=None, waited_seconds=plan.result['waited_seconds'], waited_for=plan.result['waited_for']
+    )
     assert apply(engine, name='shop', state='absent').summaries == []
 
 
 # -- refused before anything changes -----------------------------------------------------------
+
 
 def test_a_mode_change_is_refused_before_anything_is_written(project):
     engine = deployed(project)
     stack_file = project / 'stack.yml'
     stack_file.write_text(stack_file.read_text().replace('      mode: global\n', '      mode: replicated\n'))
     (project / 'site.conf').write_text('changed\n')
-    with pytest.raises(SwarmError, match='Service shop_agent is global; the compose file asks for replicated. The '
-                                         'engine cannot change the mode of a service in place'):
+    with pytest.raises(
+        SwarmError,
+        match='Service shop_agent is global; the compose file asks for replicated. The '
+        'engine cannot change the mode of a service in place',
+    ):
         plan_stack(engine, params(name='shop', compose=[str(stack_file)]))
     assert engine.calls == []
 
 
-@pytest.mark.parametrize('prepare, message', [
-    (lambda engine: engine.networks_by_id.pop(next(key for key, network in engine.networks_by_id.items()
-                                                   if network['Name'] == 'shared_outside')),
-     'networks.outside: the external network shared_outside does not exist'),
-    (lambda engine: engine.service_create(dict(Name='shop_web', TaskTemplate=dict(ContainerSpec=dict(Image='x')))),
-     'A service named shop_web exists but does not belong to stack shop'),
-])
+@pytest.mark.parametrize(
+    'prepare, message',
+    [
+        (
+            lambda engine: engine.networks_by_id.pop(
+                next(key for key, network in engine.networks_by_id.items() if network['Name'] == 'shared_outside')
+            ),
+            'networks.outside: the external network shared_outside does not exist',
+        ),
+        (
+            lambda engine: engine.service_create(
+                dict(Name='shop_web', TaskTemplate=dict(ContainerSpec=dict(Image='x')))
+            ),
+            'A service named shop_web exists but does not belong to stack shop',
+        ),
+    ],
+)
 def test_missing_externals_and_foreign_services_fail_before_anything_is_written(project, prepare, message):
     engine = FakeStackEngine()
     engine.network_create(dict(Name='shared_outside', Driver='overlay', Labels={}))
@@ -346,15 +421,19 @@ def test_resolve_image_pins_digests_and_platforms_and_always_follows_a_moved_tag
     assert apply(engine, name='s', compose=[SMALL], resolve_image='always').summaries == []
     engine.registry['swarmops/web:1'] = ('sha256:' + 'c' * 64, [])
     plan = apply(engine, name='s', compose=[SMALL], resolve_image='always')
-    assert plan.summaries == ['update service s_app: image %s -> %s' % (
-        truncated('swarmops/web:1@sha256:' + 'b' * 64), truncated('swarmops/web:1@sha256:' + 'c' * 64))]
+    assert plan.summaries == [
+        'update service s_app: image %s -> %s'
+        % (truncated('swarmops/web:1@sha256:' + 'b' * 64), truncated('swarmops/web:1@sha256:' + 'c' * 64))
+    ]
 
 
 def test_an_unreachable_registry_is_a_warning():
     engine = FakeStackEngine()
     plan = apply(engine, name='s', compose=[SMALL], resolve_image='always')
-    assert plan.warnings == ['Image swarmops/web:1 could not be resolved to a digest (Get https://registry/v2/: no '
-                             'route to host); each node pulls it on its own, possibly at different versions.']
+    assert plan.warnings == [
+        'Image swarmops/web:1 could not be resolved to a digest (Get https://registry/v2/: no '
+        'route to host); each node pulls it on its own, possibly at different versions.'
+    ]
     assert engine.service_named('s_app')['Spec']['TaskTemplate']['ContainerSpec']['Image'] == 'swarmops/web:1'
 
 
@@ -368,11 +447,13 @@ def test_a_changed_image_is_sent_as_written_with_resolve_image_never():
     plan = apply(engine, name='s', compose=[changed])
     assert plan.summaries == [
         'update service s_app: image %s -> swarmops/web:2, labels.com.docker.stack.image swarmops/web:1 -> '
-        'swarmops/web:2' % truncated('swarmops/web:1@sha256:' + 'd' * 64)]
+        'swarmops/web:2' % truncated('swarmops/web:1@sha256:' + 'd' * 64)
+    ]
     assert engine.service_named('s_app')['Spec']['TaskTemplate']['ContainerSpec']['Image'] == 'swarmops/web:2'
 
 
 # -- waiting -----------------------------------------------------------------------------------
+
 
 def test_a_rolled_back_update_fails_naming_the_stack_and_keeps_the_old_config(project, monkeypatch):
     engine = deployed(project)
@@ -382,11 +463,13 @@ def test_a_rolled_back_update_fails_naming_the_stack_and_keeps_the_old_config(pr
         update(service_id, version, spec, rollback, with_registry_auth)
         service = engine.services_by_id[service_id]
         service['UpdateStatus'] = {'State': 'rollback_completed', 'Message': 'update rolled back due to failure'}
+
     monkeypatch.setattr(engine, 'service_update', update_that_fails)
     (project / 'site.conf').write_text('broken\n')
     plan = plan_stack(engine, params(name='shop', compose=[str(project / 'stack.yml')]))
-    with pytest.raises(SwarmError, match='^Stack shop: Service shop_web: the update failed and the engine rolled '
-                                         'it back'):
+    with pytest.raises(
+        SwarmError, match='^Stack shop: Service shop_web: the update failed and the engine rolled it back'
+    ):
         plan.execute(check_mode=False)
     assert 'shop_site' in engine.names('config'), 'not removed: the rolled back spec uses it'
 
@@ -396,8 +479,11 @@ def test_with_registry_auth_and_the_data_sent_for_configs(project, monkeypatch):
     engine.network_create(dict(Name='shared_outside', Driver='overlay', Labels={}))
     sent = []
     create = engine.service_create
-    monkeypatch.setattr(engine, 'service_create', lambda spec, with_registry_auth=False: (
-        sent.append(with_registry_auth), create(spec))[1])
+    monkeypatch.setattr(
+        engine,
+        'service_create',
+        lambda spec, with_registry_auth=False: (sent.append(with_registry_auth), create(spec))[1],
+    )
     apply(engine, name='shop', compose=[str(project / 'stack.yml')], with_registry_auth=True)
     assert sent == [True, True, True]
     (config,) = engine.configs_by_id.values()
@@ -413,14 +499,16 @@ def test_a_crash_looping_service_times_out_naming_its_task_error(project, monkey
         if service['Spec']['Name'] != 'shop_web':
             return listed_tasks(service)
         return crash_loop_tasks(service['ID'], service['Spec']['TaskTemplate'], clock.now)
+
     monkeypatch.setattr(engine, '_tasks_of', crash_looping_web)
     (project / 'site.conf').write_text('crashes\n')
     plan = plan_stack(engine, params(name='shop', compose=[str(project / 'stack.yml')], wait_timeout=20))
     with pytest.raises(SwarmError) as timed_out:
         plan.execute(check_mode=False)
     message = str(timed_out.value)
-    assert message.startswith('Timed out after 20s waiting for the services of stack shop to converge; last seen: '
-                              'shop_web: ')
+    assert message.startswith(
+        'Timed out after 20s waiting for the services of stack shop to converge; last seen: shop_web: '
+    )
     assert 'failed (task: non-zero exit (3)), exit code 3' in message
 
 
@@ -428,8 +516,10 @@ def test_the_services_converge_after_their_window_and_the_result_says_so(project
     engine = deployed(project)
     (project / 'site.conf').write_text('new\n')
     plan = apply(engine, name='shop', compose=[str(project / 'stack.yml')], wait_stability='3s')
-    assert plan.result['waited_for'][0] == 'service shop_web: 2/2 tasks running, none stopped within the 3s ' \
-                                           'stability window'
+    assert (
+        plan.result['waited_for'][0] == 'service shop_web: 2/2 tasks running, none stopped within the 3s '
+        'stability window'
+    )
     assert plan.result['waited_seconds'] >= 3
     again = apply(engine, name='shop', compose=[str(project / 'stack.yml')])
     assert again.summaries == [] and again.result['waited_for'] == [] and again.result['waited_seconds'] == 0

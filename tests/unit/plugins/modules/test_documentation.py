@@ -39,6 +39,7 @@ def argument_spec_of(module_name, monkeypatch):
     def capture(argument_spec, **kwargs):
         captured.update(argument_spec)
         raise _ArgumentSpecCaptured()
+
     monkeypatch.setattr(plan_module, 'AnsibleModule', capture)
     module = importlib.import_module('ansible_collections.swarmops.swarm.plugins.modules.%s' % module_name)
     with pytest.raises(_ArgumentSpecCaptured):
@@ -51,8 +52,12 @@ def rendered_docs():
     # ansible-doc through this interpreter: ansible-test's unit test venv has ansible importable but no scripts.
     completed = subprocess.run(
         [sys.executable, '-m', 'ansible.cli.doc', '--json'] + ['swarmops.swarm.%s' % name for name in MODULE_NAMES],
-        capture_output=True, text=True, cwd=REPO_ROOT, check=False,
-        env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT)))
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        check=False,
+        env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT)),
+    )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
 

@@ -5,8 +5,13 @@ from tests.unit.plugins.modules.module_runner import run_module_main
 
 
 def test_the_token_never_appears_in_the_result(monkeypatch, capsys):
-    result = run_module_main(swarm_join.main, FakeEngine(), monkeypatch, capsys,
-                             dict(remote_addrs=['172.30.0.2'], join_token=WORKER_TOKEN, _ansible_diff=True))
+    result = run_module_main(
+        swarm_join.main,
+        FakeEngine(),
+        monkeypatch,
+        capsys,
+        dict(remote_addrs=['172.30.0.2'], join_token=WORKER_TOKEN, _ansible_diff=True),
+    )
     assert result['changed'] is True
     assert WORKER_TOKEN not in str(result)
 
@@ -17,6 +22,11 @@ def test_remote_addrs_are_required_to_join(monkeypatch, capsys):
 
 
 def test_join_token_and_role_tokens_exclude_each_other(monkeypatch, capsys):
-    result = run_module_main(swarm_join.main, FakeEngine(), monkeypatch, capsys,
-                             dict(remote_addrs=['a'], join_token=WORKER_TOKEN, worker_token=WORKER_TOKEN))
+    result = run_module_main(
+        swarm_join.main,
+        FakeEngine(),
+        monkeypatch,
+        capsys,
+        dict(remote_addrs=['a'], join_token=WORKER_TOKEN, worker_token=WORKER_TOKEN),
+    )
     assert result['failed'] and 'mutually exclusive' in result['msg']

@@ -6,18 +6,32 @@ from tests.unit.plugins.modules.module_runner import run_module_main
 
 def test_check_mode_and_diff_then_real_run_agree(monkeypatch, capsys):
     cluster = FakeCluster()
-    args = dict(node='worker1', availability='active', labels={'rack': 7}, labels_to_remove=['ssd'],
-                _ansible_check_mode=True, _ansible_diff=True)
+    args = dict(
+        node='worker1',
+        availability='active',
+        labels={'rack': 7},
+        labels_to_remove=['ssd'],
+        _ansible_check_mode=True,
+        _ansible_diff=True,
+    )
     predicted = run_module_main(swarm_node.main, cluster, monkeypatch, capsys, args)
     assert cluster.writes() == []
     args['_ansible_check_mode'] = False
     applied = run_module_main(swarm_node.main, cluster, monkeypatch, capsys, args)
     assert predicted['changed'] is applied['changed'] is True
-    assert predicted['actions'] == applied['actions'] == [
-        'set labels of worker1: add rack=7, remove ssd', 'set availability of worker1: drain -> active']
-    assert predicted['diff'] == applied['diff'] == dict(
-        before=dict(state='present', role='worker', availability='drain', labels={'ssd': '', 'zone': 'a'}),
-        after=dict(state='present', role='worker', availability='active', labels={'rack': '7', 'zone': 'a'}))
+    assert (
+        predicted['actions']
+        == applied['actions']
+        == ['set labels of worker1: add rack=7, remove ssd', 'set availability of worker1: drain -> active']
+    )
+    assert (
+        predicted['diff']
+        == applied['diff']
+        == dict(
+            before=dict(state='present', role='worker', availability='drain', labels={'ssd': '', 'zone': 'a'}),
+            after=dict(state='present', role='worker', availability='active', labels={'rack': '7', 'zone': 'a'}),
+        )
+    )
     assert applied['node']['hostname'] == 'worker1' and applied['node']['labels'] == {'rack': '7', 'zone': 'a'}
     again = run_module_main(swarm_node.main, cluster, monkeypatch, capsys, args)
     assert again['changed'] is False and again['actions'] == []

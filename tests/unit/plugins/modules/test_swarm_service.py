@@ -26,8 +26,9 @@ def test_check_mode_predicts_the_real_run_and_the_next_run_changes_nothing(monke
     assert predicted['changed'] is applied['changed'] is True
     assert (predicted['actions'], predicted['diff']) == (applied['actions'], applied['diff'])
     assert applied['diff']['before']['networks'] == [dict(name='svc_front', aliases=['web', 'www']), 'svc_back']
-    assert applied['diff']['after'] == dict(state='present', image='swarmops/web:2', update_config=dict(delay='10s'),
-                                            networks=['svc_front'])
+    assert applied['diff']['after'] == dict(
+        state='present', image='swarmops/web:2', update_config=dict(delay='10s'), networks=['svc_front']
+    )
     assert applied['service']['options']['update_config']['parallelism'] == 2, 'left out, kept'
     again = run(engine, monkeypatch, capsys, **task)
     assert again['changed'] is False and again['actions'] == []
