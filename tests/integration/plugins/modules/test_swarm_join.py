@@ -128,8 +128,11 @@ def test_a_node_left_pending_by_a_failed_join_is_recovered(swarm_sandbox):
     assert swarm_sandbox.swarm_info('worker2')['LocalNodeState'] == 'pending'
 
     result = run_four_times(swarm_sandbox.inventory, 'worker2', MODULE, join_args(swarm_sandbox, 'worker2', 'worker'))
-    assert result['actions'] == [
-        'abandon the unfinished earlier join (local node state pending)',
-        'join the swarm at %s:2377 as worker' % swarm_sandbox.address['manager1'],
+    # The background attempt gives up after a while and the node then reports `error` instead of `pending` (on a
+    # busy machine, before the module runs): both are the half-joined state the module recovers from.
+    abandon, join = result['actions']
+    assert abandon in [
+        'abandon the unfinished earlier join (local node state %s)' % state for state in ('pending', 'error')
     ]
+    assert join == 'join the swarm at %s:2377 as worker' % swarm_sandbox.address['manager1']
     assert swarm_sandbox.node_list('manager1')['worker2']['status'] == 'Ready'
