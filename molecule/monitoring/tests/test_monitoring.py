@@ -118,3 +118,16 @@ def test_exporters_run_on_every_node():
         ).splitlines()
         assert sorted(line.split()[0] for line in tasks) == NODES
         assert all(line.split()[1] == "Running" for line in tasks)
+
+
+def test_prometheus_scrapes_every_engines_own_metrics():
+    def engines_up():
+        targets = prometheus_api("targets") or {"activeTargets": []}
+        found = [target for target in targets["activeTargets"] if target["labels"]["job"] == "docker-engine"]
+        return found if len(found) == len(NODES) and all(t["health"] == "up" for t in found) else None
+
+    engines = wait_for("3 docker-engine targets, all up", engines_up)
+    assert sorted(target["labels"]["node"] for target in engines) == NODES
+    for name in NODES:
+        settings = json.loads(node(name).file("/etc/docker/daemon.json").content_string)
+        assert settings["metrics-addr"] == "0.0.0.0:9323"
