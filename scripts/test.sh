@@ -2,8 +2,8 @@
 # The README's test command (and CI's): prepare the machine, run the quick quality gates, then four streams at the
 # same time, each with sandboxes of its own:
 #   gates        ansible-test sanity and units, the docs site (scripts/lint.sh deep): CPU-bound
-#   modules      the unit tests, the sandbox's own tests and the modules' integration tests against a real
-#                3-manager + 2-worker sandbox, which the tests start and remove themselves
+#   modules      the unit tests, the sandbox's and the benchmark's own tests, and the modules' integration tests
+#                against a real 3-manager + 2-worker sandbox, which the tests start and remove themselves
 #   paths        the other integration tests (playbooks, Galaxy installs, AWX jobs, SDK versions) on another sandbox
 #   scenarios    every Molecule scenario (`molecule test`), then the unit tests and the cluster playbook again on
 #                the oldest ansible-core the collection claims
@@ -45,7 +45,7 @@ stream() {
 
 modules() {
     SWARMOPS_IT_PREFIX=swarmops-it-modules .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
-        tests/unit tests/sandbox tests/integration/plugins
+        tests/unit tests/sandbox tests/bench tests/integration/plugins
 }
 
 paths() {
