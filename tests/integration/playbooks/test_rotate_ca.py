@@ -2,45 +2,14 @@
 """playbooks/rotate_ca.yml with a given root CA: every node trusts it, a second run changes nothing, and neither the
 CA key nor the unlock key appears in a -vvv run's output."""
 
-import subprocess
-
 from tests.integration.ansible_runner import REPO_ROOT, run_playbook
 from tests.integration.playbooks.test_cluster import recap
-
-
-def make_root_ca(folder):
-    subprocess.run(
-        [
-            'openssl',
-            'req',
-            '-x509',
-            '-newkey',
-            'ec',
-            '-pkeyopt',
-            'ec_paramgen_curve:prime256v1',
-            '-nodes',
-            '-keyout',
-            str(folder / 'root.key'),
-            '-out',
-            str(folder / 'root.crt'),
-            '-days',
-            '3650',
-            '-subj',
-            '/CN=swarmops playbook root',
-            '-addext',
-            'basicConstraints=critical,CA:TRUE',
-            '-addext',
-            'keyUsage=critical,keyCertSign,cRLSign',
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return folder / 'root.crt', folder / 'root.key'
+from tests.integration.pki import make_root_ca
 
 
 def test_rotating_to_a_given_root_then_again_and_no_key_in_the_output(swarm_sandbox, tmp_path):
     swarm_sandbox.form_swarm(managers=['manager1', 'manager2'], workers=['worker1'])
-    certificate, key = make_root_ca(tmp_path)
+    certificate, key = make_root_ca(tmp_path, 'swarmops playbook root')
     extra = ['-e', 'swarm_ca_cert_file=%s' % certificate, '-e', 'swarm_ca_key_file=%s' % key, '-vvv', '--diff']
 
     first = run_playbook(swarm_sandbox.inventory, REPO_ROOT / 'playbooks' / 'rotate_ca.yml', *extra)[1]

@@ -2,12 +2,12 @@
 """swarm_ca against the real sandbox: rotations reach every node, a given root CA is idempotent, keys stay hidden."""
 
 import base64
-import subprocess
 import time
 
 import pytest
 
 from tests.integration.ansible_runner import run_four_times, run_module
+from tests.integration.pki import make_root_ca
 
 MODULE = 'swarmops.swarm.swarm_ca'
 
@@ -45,34 +45,8 @@ def swarm_with_service(swarm_sandbox):
 
 @pytest.fixture(scope='module')
 def given_root(tmp_path_factory):
-    folder = tmp_path_factory.mktemp('ca')
-    subprocess.run(
-        [
-            'openssl',
-            'req',
-            '-x509',
-            '-newkey',
-            'ec',
-            '-pkeyopt',
-            'ec_paramgen_curve:prime256v1',
-            '-nodes',
-            '-keyout',
-            str(folder / 'root.key'),
-            '-out',
-            str(folder / 'root.crt'),
-            '-days',
-            '3650',
-            '-subj',
-            '/CN=swarmops test root',
-            '-addext',
-            'basicConstraints=critical,CA:TRUE',
-            '-addext',
-            'keyUsage=critical,keyCertSign,cRLSign',
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return (folder / 'root.crt').read_text(), (folder / 'root.key').read_text()
+    certificate, key = make_root_ca(tmp_path_factory.mktemp('ca'), 'swarmops test root')
+    return certificate.read_text(), key.read_text()
 
 
 def test_reading_reports_the_root_and_every_node(swarm_with_service):
