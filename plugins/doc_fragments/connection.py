@@ -66,8 +66,11 @@ options:
     type: int
     default: 60
 requirements:
-  - Python 3 and the Docker SDK for Python 5.0.3 or newer on the managed node
-    (Debian and Ubuntu package C(python3-docker); or C(pip install docker)).
+  - Python 3 on the managed node.
+  - The Docker SDK for Python 5.0.3 or newer on the managed node for an engine reached over C(tcp://) or C(ssh://),
+    and for the C(with_registry_auth) option of swarm_service and swarm_stack (Debian and Ubuntu package
+    C(python3-docker); or C(pip install docker)).
+    The node's own engine socket (C(unix://), the default) is reached through Python's standard library.
   - Docker Engine 20.10 (API 1.41) or newer.
 '''
 

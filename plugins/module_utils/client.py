@@ -8,10 +8,12 @@ connection options, turns every failure into a :class:`EngineError` whose
 message says what was asked and what the engine answered, and retries writes
 that lost a race against another writer ("update out of sequence").
 
-The docker SDK provides the transport (unix socket, TCP, TLS). Endpoints are
-called directly rather than through the SDK's helpers, because the SDK versions
-shipped by distributions (5.0.3 on Debian 12) lack fields that newer engines
-accept, and one code path for every SDK version is easier to trust.
+The wire is in transport.py: the node's own socket through the standard
+library, remote engines (TCP, TLS, SSH) through the docker SDK, which is only
+imported when it is needed. Endpoints are called directly rather than through
+the SDK's helpers, because the SDK versions shipped by distributions (5.0.3 on
+Debian 12) lack fields that newer engines accept, and one code path for every
+SDK version is easier to trust.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,16 +26,12 @@ import time
 
 from ansible.module_utils.basic import env_fallback
 
-try:
-    import docker
-    from docker.errors import APIError, DockerException
-    from requests.exceptions import RequestException
-except ImportError as import_error:  # pragma: no cover - exercised on hosts without the SDK
-    docker = None
-    DOCKER_SDK_IMPORT_ERROR = import_error
-    APIError = DockerException = RequestException = None
-else:
-    DOCKER_SDK_IMPORT_ERROR = None
+from ansible_collections.swarmops.swarm.plugins.module_utils.transport import (
+    UNIX_SCHEME,
+    EngineUnreachable,
+    LocalSocketTransport,
+    SdkTransport,
+)
 
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 MINIMUM_API_VERSION = '1.41'
@@ -83,7 +81,21 @@ class EngineError(SwarmError):
         return any(sign in self.explanation for sign in _QUORUM_LOSS_SIGNS)
 
 
-def _tls_config(params):
+def _docker_sdk():
+    """The docker SDK, imported only for what needs it: remote engines and registry credentials."""
+    try:
+        import docker
+        from requests.exceptions import RequestException
+    except ImportError as error:
+        raise SwarmError(
+            'The Docker SDK for Python is required on the managed node for a remote engine (tcp://, ssh://) and for '
+            'with_registry_auth (Debian/Ubuntu: apt install python3-docker; elsewhere: pip install docker). '
+            'Import failed: %s' % error
+        )
+    return docker, RequestException
+
+
+def _tls_config(params, docker):
     if not (params.get('tls') or params.get('tls_verify')):
         return False
     client_cert = None
@@ -104,85 +116,80 @@ def _base_url(docker_host, tls_enabled):
     return docker_host
 
 
+def _sdk_transport(params, docker_host):
+    docker, request_exception = _docker_sdk()
+    try:
+        tls_config = _tls_config(params, docker)
+        api = docker.APIClient(
+            base_url=_base_url(docker_host, bool(tls_config)),
+            version=params.get('api_version') or 'auto',
+            timeout=params.get('timeout') or 60,
+            tls=tls_config,
+        )
+    except docker.errors.DockerException as error:
+        raise EngineError('Could not connect to the Docker engine at %s: %s' % (docker_host, error))
+    except request_exception as error:
+        raise EngineError('Could not reach the Docker engine at %s: %s' % (docker_host, error))
+    return SdkTransport(api, request_exception)
+
+
+def _local_socket_transport(params, docker_host):
+    transport = LocalSocketTransport(docker_host, params.get('timeout') or 60)
+    try:
+        transport.negotiate(params.get('api_version') or 'auto')
+    except EngineUnreachable as error:
+        raise EngineError('Could not reach the Docker engine at %s: %s' % (docker_host, error))
+    return transport
+
+
 class EngineClient:
-    """Docker Engine API calls used by the swarm modules.
+    """Docker Engine API calls used by the swarm modules, over a transport from transport.py."""
 
-    ``api`` is the docker SDK's low-level ``APIClient``; only its transport helpers are used.
-    """
-
-    def __init__(self, api, docker_host):
-        self.api = api
+    def __init__(self, transport, docker_host):
+        self.transport = transport
         self.docker_host = docker_host
+
+    @property
+    def api_version(self):
+        return self.transport.api_version
 
     @classmethod
     def from_params(cls, params):
-        if docker is None:
-            raise SwarmError(
-                'The Docker SDK for Python is required on the managed node (Debian/Ubuntu: apt install python3-docker; '
-                'elsewhere: pip install docker). Import failed: %s' % DOCKER_SDK_IMPORT_ERROR
-            )
         docker_host = params.get('docker_host') or os.environ.get('DOCKER_HOST') or DEFAULT_DOCKER_HOST
-        try:
-            tls_config = _tls_config(params)
-            api = docker.APIClient(
-                base_url=_base_url(docker_host, bool(tls_config)),
-                version=params.get('api_version') or 'auto',
-                timeout=params.get('timeout') or 60,
-                tls=tls_config,
-            )
-        except DockerException as error:
-            raise EngineError('Could not connect to the Docker engine at %s: %s' % (docker_host, error))
-        except RequestException as error:
-            raise EngineError('Could not reach the Docker engine at %s: %s' % (docker_host, error))
-        client = cls(api, docker_host)
-        if version_tuple(api.api_version) < version_tuple(MINIMUM_API_VERSION):
+        if docker_host.startswith(UNIX_SCHEME):
+            transport = _local_socket_transport(params, docker_host)
+        else:
+            transport = _sdk_transport(params, docker_host)
+        if version_tuple(transport.api_version) < version_tuple(MINIMUM_API_VERSION):
             raise EngineError(
                 'The Docker engine at %s speaks API %s; swarmops.swarm needs API %s or newer.'
-                % (docker_host, api.api_version, MINIMUM_API_VERSION)
+                % (docker_host, transport.api_version, MINIMUM_API_VERSION)
             )
-        return client
+        return cls(transport, docker_host)
 
     # -- transport -------------------------------------------------------------------------
 
     def request(self, action, method, path, params=None, body=None, timeout=None, headers=None):
         """Call one endpoint; ``action`` says in plain words what was asked, for the error message."""
-        url = self.api._url(path)
-        kwargs = {'params': params or {}}
-        if timeout is not None:
-            kwargs['timeout'] = timeout
-        if headers:
-            kwargs['headers'] = headers
         try:
-            if method == 'GET':
-                response = self.api._get(url, **kwargs)
-            elif method == 'DELETE':
-                response = self.api._delete(url, **kwargs)
-            elif body is not None:
-                response = self.api._post_json(url, data=body, **kwargs)
-            else:
-                response = self.api._post(url, **kwargs)
-            self.api._raise_for_status(response)
-        except APIError as error:
-            explanation = _explanation(error)
+            response = self.transport.send(method, path, params=params, body=body, headers=headers, timeout=timeout)
+        except EngineUnreachable as error:
+            raise EngineError(
+                'Could not %s: the Docker engine at %s did not answer: %s' % (action, self.docker_host, error)
+            )
+        if response.status_code >= 400:
+            explanation = response.error_message()
             message = 'Could not %s: the Docker engine at %s answered: %s' % (action, self.docker_host, explanation)
-            failure = EngineError(message, status_code=error.status_code, explanation=explanation)
+            failure = EngineError(message, status_code=response.status_code, explanation=explanation)
             if failure.quorum_lost:
                 failure = EngineError(
                     '%s %s' % (message, QUORUM_RECOVERY_HINT),
-                    status_code=error.status_code,
+                    status_code=response.status_code,
                     explanation=explanation,
                     quorum_lost=True,
                 )
             raise failure
-        except RequestException as error:
-            raise EngineError(
-                'Could not %s: the Docker engine at %s did not answer: %s' % (action, self.docker_host, error)
-            )
-        if response.status_code == 204 or not response.content:
-            return None
-        if 'json' in response.headers.get('Content-Type', ''):
-            return response.json()
-        return response.text
+        return response.value()
 
     def retry_out_of_sequence(self, read_and_write):
         """Run ``read_and_write`` again when another writer changed the object between our read and our write.
@@ -296,10 +303,11 @@ class EngineClient:
         the swarm hands to the agents that pull the image (what the CLI's --with-registry-auth sends)."""
         if not with_registry_auth:
             return None
+        docker = _docker_sdk()[0]
         image = ((spec.get('TaskTemplate') or {}).get('ContainerSpec') or {}).get('Image') or ''
         registry = docker.auth.resolve_repository_name(image)[0]
-        encoded = docker.auth.get_config_header(self.api, registry)
-        return {'X-Registry-Auth': encoded} if encoded else None
+        credentials = docker.auth.resolve_authconfig(docker.auth.load_config(), registry)
+        return {'X-Registry-Auth': docker.auth.encode_header(credentials)} if credentials else None
 
     def tasks(self, filters=None):
         return self.request('list the tasks', 'GET', '/tasks', params=_filters(filters))
@@ -375,13 +383,6 @@ def _filters(filters):
             dict((name, values if isinstance(values, list) else [values]) for name, values in filters.items())
         )
     }
-
-
-def _explanation(api_error):
-    explanation = api_error.explanation
-    if isinstance(explanation, bytes):
-        explanation = explanation.decode('utf-8', 'replace')
-    return (explanation or str(api_error)).strip()
 
 
 def version_tuple(version):

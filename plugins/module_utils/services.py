@@ -155,7 +155,7 @@ def stability_seconds(params):
 
 
 def _check_api_version(client, desired):
-    api_version = client.api.api_version
+    api_version = client.api_version
     too_new = options_needing_newer_api(SERVICE_OPTIONS, desired, api_version)
     if too_new:
         raise SwarmError(

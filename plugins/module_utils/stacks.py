@@ -97,7 +97,7 @@ def plan_stack(client, params):
 
 
 def _check_api_version(client, specs):
-    api_version = client.api.api_version
+    api_version = client.api_version
     too_new = [
         (what, needed) for what, needed in specs.api_requirements if version_tuple(api_version) < version_tuple(needed)
     ]

@@ -64,16 +64,11 @@ def crash_loop_tasks(service_id, template, now, runs_for=1.0, restart_delay=2.0)
     return tasks
 
 
-class _Api:
-    def __init__(self, api_version):
-        self.api_version = api_version
-
-
 class FakeServiceEngine:
     docker_host = 'unix:///var/run/docker.sock'
 
     def __init__(self, *fixtures, api_version='1.41'):
-        self.api = _Api(api_version)
+        self.api_version = api_version
         self.services_by_id = {}
         self.tasks_by_service = {}
         self.nodes_list = []

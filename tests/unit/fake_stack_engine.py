@@ -25,11 +25,6 @@ BUILTIN_NETWORKS = [
 ]
 
 
-class _Api:
-    def __init__(self, api_version):
-        self.api_version = api_version
-
-
 def _not_found(kind, identifier):
     return EngineError('no such %s' % kind, status_code=404, explanation='%s %s not found' % (kind, identifier))
 
@@ -39,7 +34,7 @@ class FakeStackEngine:
     retry_out_of_sequence = EngineClient.retry_out_of_sequence
 
     def __init__(self, recorded=False, api_version='1.41'):
-        self.api = _Api(api_version)
+        self.api_version = api_version
         source = CLI_DEPLOYED if recorded else dict(services=[], networks=BUILTIN_NETWORKS, configs=[], secrets=[])
         self.services_by_id = dict((service['ID'], copy.deepcopy(service)) for service in source['services'])
         self.networks_by_id = dict((network['Id'], copy.deepcopy(network)) for network in source['networks'])

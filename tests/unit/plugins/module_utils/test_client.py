@@ -1,69 +1,41 @@
 # -*- coding: utf-8 -*-
+import json
+
+import docker
 import pytest
-import requests
-from docker.errors import APIError
 
 from ansible_collections.swarmops.swarm.plugins.module_utils import client as client_module
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient, EngineError, SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.transport import EngineResponse, EngineUnreachable
 
 
-class FakeResponse:
-    def __init__(self, status_code=200, payload=None, content_type='application/json'):
-        self.status_code = status_code
-        self.payload = payload
-        self.headers = {'Content-Type': content_type}
-        self.content = b'' if payload is None else b'x'
+class FakeTransport:
+    """Answers requests from a list, as a transport from transport.py would, and records them."""
 
-    def json(self):
-        return self.payload
-
-
-class FakeApi:
-    """Only the transport helpers of docker.APIClient that EngineClient uses."""
+    api_version = '1.41'
 
     def __init__(self, answers):
         self.answers = list(answers)
         self.requests = []
 
-    def _url(self, path):
-        return 'http+docker://localhost/v1.41' + path
-
-    def _answer(self, method, url, **kwargs):
-        self.requests.append((method, url, kwargs))
+    def send(self, method, path, params=None, body=None, headers=None, timeout=None):
+        self.requests.append(dict(method=method, path=path, params=params, body=body, headers=headers))
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
         return answer
 
-    def _get(self, url, **kwargs):
-        return self._answer('GET', url, **kwargs)
 
-    def _post(self, url, **kwargs):
-        return self._answer('POST', url, **kwargs)
-
-    def _post_json(self, url, data, **kwargs):
-        return self._answer('POST', url, data=data, **kwargs)
-
-    def _delete(self, url, **kwargs):
-        return self._answer('DELETE', url, **kwargs)
-
-    def _raise_for_status(self, response):
-        if response.status_code >= 400:
-            http_response = requests.Response()
-            http_response.status_code = response.status_code
-            raise APIError(
-                '%d Server Error' % response.status_code,
-                response=http_response,
-                explanation=response.payload['message'],
-            )
+def answer(status_code=200, payload=None):
+    return EngineResponse(status_code, 'application/json', None if payload is None else json.dumps(payload).encode())
 
 
 def engine(*answers):
-    return EngineClient(FakeApi(answers), 'unix:///var/run/docker.sock')
+    return EngineClient(FakeTransport(answers), 'unix:///var/run/docker.sock')
 
 
 def test_an_engine_refusal_says_what_was_asked_and_what_the_engine_said():
-    client = engine(FakeResponse(503, {'message': 'This node is not a swarm manager.'}))
+    client = engine(answer(503, {'message': 'This node is not a swarm manager.'}))
     with pytest.raises(EngineError) as raised:
         client.swarm_inspect()
     assert str(raised.value) == (
@@ -74,7 +46,7 @@ def test_an_engine_refusal_says_what_was_asked_and_what_the_engine_said():
 
 
 def test_an_unreachable_engine_is_reported_as_such():
-    client = engine(requests.exceptions.ConnectionError('connection refused'))
+    client = engine(EngineUnreachable('connection refused'))
     with pytest.raises(
         EngineError, match='Could not read the engine information: .* did not answer: connection refused'
     ):
@@ -82,17 +54,17 @@ def test_an_unreachable_engine_is_reported_as_such():
 
 
 def test_bodies_and_flags_are_sent_as_the_api_expects():
-    client = engine(FakeResponse(200, None))
+    client = engine(answer(200, None))
     client.swarm_update({'Name': 'default'}, 42, rotate_worker_token=True)
-    method, url, kwargs = client.api.requests[0]
-    assert (method, url) == ('POST', 'http+docker://localhost/v1.41/swarm/update')
-    assert kwargs['params'] == {
+    sent = client.transport.requests[0]
+    assert (sent['method'], sent['path']) == ('POST', '/swarm/update')
+    assert sent['params'] == {
         'version': 42,
         'rotateWorkerToken': 'true',
         'rotateManagerToken': 'false',
         'rotateManagerUnlockKey': 'false',
     }
-    assert kwargs['data'] == {'Name': 'default'}
+    assert sent['body'] == {'Name': 'default'}
 
 
 def test_writes_that_lose_a_race_are_retried(monkeypatch):
@@ -128,18 +100,18 @@ def test_tls_settings_become_an_sdk_tls_config(tmp_path):
     for path in (cert, key, ca):
         path.write_text('x')
     config = client_module._tls_config(
-        dict(tls_verify=True, client_cert=str(cert), client_key=str(key), ca_path=str(ca))
+        dict(tls_verify=True, client_cert=str(cert), client_key=str(key), ca_path=str(ca)), docker
     )
     assert config.cert == (str(cert), str(key))
     assert config.verify == str(ca)
-    assert client_module._tls_config(dict(tls=False, tls_verify=False)) is False
+    assert client_module._tls_config(dict(tls=False, tls_verify=False), docker) is False
     assert client_module._base_url('tcp://10.0.0.5:2376', True) == 'https://10.0.0.5:2376'
     assert client_module._base_url('unix:///var/run/docker.sock', False) == 'unix:///var/run/docker.sock'
 
 
 def test_a_client_cert_without_key_is_refused():
     with pytest.raises(SwarmError, match='client_cert and client_key must be given together'):
-        client_module._tls_config(dict(tls=True, client_cert='/cert.pem'))
+        client_module._tls_config(dict(tls=True, client_cert='/cert.pem'), docker)
 
 
 @pytest.mark.parametrize(
@@ -150,7 +122,7 @@ def test_a_client_cert_without_key_is_refused():
     ],
 )
 def test_quorum_loss_is_explained_with_the_way_out(explanation):
-    client = engine(FakeResponse(503, {'message': explanation}))
+    client = engine(answer(503, {'message': explanation}))
     with pytest.raises(EngineError) as raised:
         client.swarm_update({}, 1)
     assert raised.value.quorum_lost and raised.value.details == {'quorum_lost': True}
