@@ -20,35 +20,53 @@ options:
       - The module runs on the managed node, so the default socket is that node's own engine.
       - If not given, the environment variable E(DOCKER_HOST) of the managed node is used, then
         C(unix:///var/run/docker.sock).
+      - A C(tcp://) engine needs O(tls_verify) (or O(tls)), unless O(allow_insecure_tcp=true).
     type: str
     default: unix:///var/run/docker.sock
     aliases: [docker_url]
+  allow_insecure_tcp:
+    description:
+      - Connect to a C(tcp://) (or C(http://)) O(docker_host) without TLS.
+      - By default such a connection is refused before anything is sent. The Engine API has no authentication of
+        its own; over plain TCP anyone on the network path can read what it carries (join tokens, the unlock key,
+        secrets being created) and drive the engine, which is root on its host. Set it only for a network that is
+        itself trusted (a private link, a tunnel); prefer O(tls_verify) with client certificates, or C(ssh://).
+      - C(unix://) and C(ssh://) engines are not affected.
+    type: bool
+    default: false
   tls:
     description:
-      - Connect with TLS without verifying the engine's certificate.
+      - Connect with TLS without verifying the engine's certificate. The traffic is encrypted, but anyone who can
+        intercept it can pose as the engine; prefer O(tls_verify).
       - Ignored when O(tls_verify=true), which implies TLS.
       - Falls back to the environment variable E(DOCKER_TLS).
     type: bool
     default: false
   tls_verify:
     description:
-      - Connect with TLS and verify the engine's certificate against O(ca_path) (or the system trust store).
-      - Falls back to the environment variable E(DOCKER_TLS_VERIFY).
+      - Connect with TLS and verify the engine's certificate against O(ca_path) (or the system trust store); it
+        must be signed by that CA and name the address of O(docker_host). A certificate that does not verify fails
+        the module with a message that names the TLS verification, before any request.
+      - Falls back to the environment variable E(DOCKER_TLS_VERIFY) (V(1) turns it on, as for the docker CLI).
     type: bool
     default: false
   ca_path:
     description:
       - Path on the managed node to the CA certificate that signed the engine's certificate.
+      - If not given, C(ca.pem) in the folder the environment variable E(DOCKER_CERT_PATH) names, if it is there
+        (as for the docker CLI).
     type: path
     aliases: [ca_cert, tls_ca_cert]
   client_cert:
     description:
       - Path on the managed node to the client certificate presented to the engine. Needs O(client_key).
+      - If not given, C(cert.pem) in the folder E(DOCKER_CERT_PATH) names, if it is there.
     type: path
     aliases: [tls_client_cert, cert_path]
   client_key:
     description:
       - Path on the managed node to the key of O(client_cert).
+      - If not given, C(key.pem) in the folder E(DOCKER_CERT_PATH) names, if it is there.
     type: path
     aliases: [tls_client_key, key_path]
   api_version:

@@ -26,6 +26,11 @@ import time
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.swarmops.swarm.plugins.module_utils.connection_security import (
+    cert_path_fallback,
+    insecure_tcp_refusal,
+    tls_failure_message,
+)
 from ansible_collections.swarmops.swarm.plugins.module_utils.transport import (
     UNIX_SCHEME,
     EngineUnreachable,
@@ -50,9 +55,15 @@ CONNECTION_ARGUMENT_SPEC = dict(
     ),
     tls=dict(type='bool', default=False, fallback=(env_fallback, ['DOCKER_TLS'])),
     tls_verify=dict(type='bool', default=False, fallback=(env_fallback, ['DOCKER_TLS_VERIFY'])),
-    ca_path=dict(type='path', aliases=['ca_cert', 'tls_ca_cert']),
-    client_cert=dict(type='path', aliases=['tls_client_cert', 'cert_path']),
-    client_key=dict(type='path', aliases=['tls_client_key', 'key_path'], no_log=False),
+    # As the docker CLI: without these options, DOCKER_CERT_PATH's ca.pem, cert.pem and key.pem.
+    ca_path=dict(type='path', aliases=['ca_cert', 'tls_ca_cert'], fallback=(cert_path_fallback, ['ca.pem'])),
+    client_cert=dict(
+        type='path', aliases=['tls_client_cert', 'cert_path'], fallback=(cert_path_fallback, ['cert.pem'])
+    ),
+    client_key=dict(
+        type='path', aliases=['tls_client_key', 'key_path'], no_log=False, fallback=(cert_path_fallback, ['key.pem'])
+    ),
+    allow_insecure_tcp=dict(type='bool', default=False),
     api_version=dict(
         type='str', default='auto', aliases=['docker_api_version'], fallback=(env_fallback, ['DOCKER_API_VERSION'])
     ),
@@ -127,9 +138,15 @@ def _sdk_transport(params, docker_host):
             tls=tls_config,
         )
     except docker.errors.DockerException as error:
-        raise EngineError('Could not connect to the Docker engine at %s: %s' % (docker_host, error))
+        raise EngineError(
+            tls_failure_message(docker_host, params, error)
+            or 'Could not connect to the Docker engine at %s: %s' % (docker_host, error)
+        )
     except request_exception as error:
-        raise EngineError('Could not reach the Docker engine at %s: %s' % (docker_host, error))
+        raise EngineError(
+            tls_failure_message(docker_host, params, error)
+            or 'Could not reach the Docker engine at %s: %s' % (docker_host, error)
+        )
     return SdkTransport(api, request_exception)
 
 
@@ -156,6 +173,9 @@ class EngineClient:
     @classmethod
     def from_params(cls, params):
         docker_host = params.get('docker_host') or os.environ.get('DOCKER_HOST') or DEFAULT_DOCKER_HOST
+        refusal = insecure_tcp_refusal(docker_host, params)
+        if refusal:
+            raise SwarmError(refusal)
         if docker_host.startswith(UNIX_SCHEME):
             transport = _local_socket_transport(params, docker_host)
         else:
