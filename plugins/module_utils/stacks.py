@@ -52,6 +52,7 @@ SWARM_STACK_ARGUMENT_SPEC = dict(
     compose=dict(type='list', elements='raw'),
     project_dir=dict(type='path'),
     env=dict(type='dict'),
+    secret_env=dict(type='dict', no_log=True),
     prune=dict(type='bool', default=False),
     resolve_image=dict(type='str', default='never', choices=['always', 'changed', 'never']),
     with_registry_auth=dict(type='bool', default=False),
@@ -83,7 +84,7 @@ def plan_stack(client, params):
     specs = project = None
     stability_seconds(params)
     if params['state'] == 'present':
-        project = load_project(params['compose'], params['env'], params['project_dir'])
+        project = load_project(params['compose'], _variables(params), params['project_dir'])
         specs = translate_stack(stack, project)
         _check_api_version(client, specs)
     deployment = _Deployment(client, params, LiveState(client, stack))
@@ -94,6 +95,13 @@ def plan_stack(client, params):
         plan.warnings[:0] = project.warnings + deployment.warnings
     plan.report = deployment.report
     return plan
+
+
+def _variables(params):
+    """env with secret_env over it; Ansible masks secret_env's values wherever they would reach the output."""
+    if params['env'] is None and params['secret_env'] is None:
+        return None
+    return dict(params['env'] or {}, **(params['secret_env'] or {}))
 
 
 def _check_api_version(client, specs):

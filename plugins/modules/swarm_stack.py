@@ -110,6 +110,16 @@ options:
       - Variables for the interpolation of the compose files, and for C(environment) entries without a value.
         They take precedence over the managed node's environment, which is used too.
     type: dict
+  secret_env:
+    description:
+      - Variables like O(env) whose values are secrets (a password interpolated into a service's C(environment),
+        say). They take precedence over O(env). Ansible masks each of their values wherever it would appear in the
+        output (the task's arguments at any verbosity, the diff, the result, error messages), so keep them longer
+        than a few characters that occur elsewhere in the output.
+      - A stack secret's content never appears in the output, from wherever it comes; prefer compose secrets to
+        secret values in a service's C(environment), which C(docker service inspect) shows to anyone with access to
+        the engine.
+    type: dict
   prune:
     description:
       - Remove the services of the stack that the compose files no longer declare (C(docker stack deploy --prune)),

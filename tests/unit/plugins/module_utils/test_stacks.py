@@ -523,3 +523,11 @@ def test_the_services_converge_after_their_window_and_the_result_says_so(project
     assert plan.result['waited_seconds'] >= 3
     again = apply(engine, name='shop', compose=[str(project / 'stack.yml')])
     assert again.summaries == [] and again.result['waited_for'] == [] and again.result['waited_seconds'] == 0
+
+
+def test_secret_env_interpolates_like_env_and_wins_over_it():
+    assert stacks._variables(dict(env=None, secret_env=None)) is None
+    assert stacks._variables(dict(env=dict(TAG='1', TOKEN='env'), secret_env=dict(TOKEN='secret'))) == dict(
+        TAG='1', TOKEN='secret'
+    )
+    assert stacks.SWARM_STACK_ARGUMENT_SPEC['secret_env']['no_log']
