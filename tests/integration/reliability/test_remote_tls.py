@@ -63,7 +63,14 @@ def _start_listeners(swarm, address):
 
 
 def _stop_listeners(swarm):
-    swarm.sh(ENGINE_NODE, 'kill $(cat /run/tls-engine.pid /run/plain-relay.pid)', check=False)
+    # The engine's pid file has no trailing newline: one cat per file. Then wait for the engine to be gone, so that
+    # a later test finds the node as it was.
+    swarm.sh(
+        ENGINE_NODE,
+        'engine=$(cat /run/tls-engine.pid); kill $(cat /run/plain-relay.pid); kill $engine; '
+        'while kill -0 $engine 2>/dev/null; do sleep 0.2; done',
+        check=False,
+    )
 
 
 def test_tls_verified_against_the_given_ca_is_required_for_a_tcp_engine(swarm_sandbox, tmp_path):
