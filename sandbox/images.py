@@ -12,7 +12,7 @@
   programs (and Alertmanager's notification templates), the C library's loader and libc.so.6 (they are linked against
   it) and busybox, and has the program as its entrypoint, as the upstream prom/* images do. Debian has no Grafana and
   no cAdvisor: swarmops/grafana-stand-in and swarmops/cadvisor-stand-in are busybox httpd answering on their ports
-  (3000: /api/health; 8080: /metrics).
+  (3000: /api/health, and /api/org behind Grafana's admin login; 8080: /metrics).
 
 Each image carries the hash of its build inputs in the label io.swarmops.sandbox.inputs; an image whose label
 matches is reused, anything else is built again. Builds hold a file lock, so two sandboxes starting at the same time
@@ -91,12 +91,24 @@ MONITORING_PACKAGES = {
 LIBC_PACKAGE = "libc6"
 # The files of libc6 that a program linked only against libc needs: the dynamic loader and libc itself.
 LIBC_FILE_PATTERN = re.compile(r"(^|/)(ld-linux[^/]*|libc\.so\.6)$")
-# image name -> (port, files served: path -> content). The tag stays STAND_IN_VERSION; the inputs label tells a stale one.
+# Grafana's admin login, as Grafana sets it up from its environment (admin/admin without one), guarding /api/org as
+# Grafana does: a test can then tell whether the password it was given is the one Grafana would check.
+GRAFANA_LOGIN = (
+    'password=admin; [ -n "$GF_SECURITY_ADMIN_PASSWORD__FILE" ] && password="$(cat "$GF_SECURITY_ADMIN_PASSWORD__FILE")"; '
+    'printf \'/api/org:%s:%s\\n\' "${GF_SECURITY_ADMIN_USER:-admin}" "$password" >/tmp/httpd.conf'
+)
+# image name -> (port, files served: path -> content, shell that writes /tmp/httpd.conf or ""). The tag stays
+# STAND_IN_VERSION; the inputs label tells a stale one.
 STAND_INS = {
-    "grafana-stand-in": (3000, {"api/health": '{"database": "ok", "version": "stand-in"}'}),
+    "grafana-stand-in": (
+        3000,
+        {"api/health": '{"database": "ok", "version": "stand-in"}', "api/org": '{"id": 1, "name": "Main Org."}'},
+        GRAFANA_LOGIN,
+    ),
     "cadvisor-stand-in": (
         8080,
         {"metrics": '# TYPE cadvisor_version_info gauge\ncadvisor_version_info{cadvisorVersion="stand-in"} 1'},
+        "",
     ),
 }
 STAND_IN_VERSION = "1"
@@ -128,8 +140,10 @@ def ensure_monitoring_images(client):
         tags = {}
         for name, (package, kept, entrypoint, directories) in MONITORING_PACKAGES.items():
             tags[name] = _ensure_packaged_image(client, name, package, kept, entrypoint, directories, busybox)
-        for name, (port, files) in STAND_INS.items():
-            tags[name.removesuffix("-stand-in")] = _ensure_stand_in_image(client, name, port, files, busybox)
+        for name, (port, files, httpd_conf) in STAND_INS.items():
+            tags[name.removesuffix("-stand-in")] = _ensure_stand_in_image(
+                client, name, port, files, httpd_conf, busybox
+            )
         return tags
 
 
@@ -264,13 +278,14 @@ def _ensure_packaged_image(client, name, package, kept, entrypoint, directories,
     return tag
 
 
-def _ensure_stand_in_image(client, name, port, files, busybox):
+def _ensure_stand_in_image(client, name, port, files, httpd_conf, busybox):
     writes = "; ".join(
         f"mkdir -p /www/{Path(path).parent}; printf '%s\\n' '{content}' >/www/{path}" for path, content in files.items()
     )
+    httpd = f"httpd -f -p {port} -h /www -c /tmp/httpd.conf" if httpd_conf else f"httpd -f -p {port} -h /www"
     # As with the web images: the shell stays PID 1 and exits on SIGTERM; arguments given to it are ignored, so the
     # real image's command line (cAdvisor's flags) can stay in the service.
-    script = f"{writes}; httpd -f -p {port} -h /www & trap 'exit 0' TERM INT; wait"
+    script = "; ".join(part for part in (writes, httpd_conf, f"{httpd} & trap 'exit 0' TERM INT; wait") if part)
     changes = (f"ENTRYPOINT {json.dumps(['/bin/sh', '-c', script, name])}", f"EXPOSE {port}")
     inputs = _digest({"deb": busybox.digest, "changes": changes})
     tag = f"{MONITORING_REPOSITORY}/{name}:{STAND_IN_VERSION}"

@@ -25,7 +25,8 @@ MONITORING_IMAGE_VARS = {
 def monitoring_vars(monitoring_images):
     """What the monitoring stack needs to run in the sandbox: the locally built images; host-mode ports and dnsrr
     endpoints, as the nodes have no IPVS for the routing mesh; no /dev/disk mount for cAdvisor (the nodes are
-    containers without it)."""
+    containers without it). The role's required passwords are not among them, as the inventory is a plain file: the
+    caller gives them (scripts/demo.sh from .sandbox/demo-secrets.yml, a test its own)."""
     return {
         **{MONITORING_IMAGE_VARS[name]: tag for name, tag in sorted(monitoring_images.items())},
         "swarm_monitoring_publish_mode": "host",

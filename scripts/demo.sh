@@ -10,12 +10,16 @@ cd "$repo_root"
 
 sandbox/swarm-sandbox up --monitoring "$@"
 
-# Grafana's admin password: the role refuses a default one. One is made for this sandbox and kept beside its
-# inventory (readable by the owner only).
+# The monitoring stack's passwords (Grafana's admin, the basic auth of Prometheus and Alertmanager): the role refuses
+# default ones. They are made for this sandbox and kept beside its inventory (readable by the owner only); a file from
+# an earlier demo gets the ones it lacks.
 secrets=.sandbox/demo-secrets.yml
-if [ ! -s "$secrets" ]; then
-    (umask 077 && .venv/bin/python -c 'import secrets; print("swarm_monitoring_admin_password: " + secrets.token_urlsafe(18))' >"$secrets")
-fi
+(umask 077 && touch "$secrets")
+for variable in swarm_monitoring_admin_password swarm_monitoring_prometheus_password swarm_monitoring_alertmanager_password; do
+    if ! grep -q "^$variable:" "$secrets"; then
+        .venv/bin/python -c 'import secrets, sys; print(sys.argv[1] + ": " + secrets.token_urlsafe(18))' "$variable" >>"$secrets"
+    fi
+done
 
 playbook() {
     .venv/bin/ansible-playbook -i .sandbox/inventory.yml playbooks/site.yml -e @"$secrets"
@@ -51,11 +55,15 @@ echo
 
 prometheus="http://$(service_address monitoring_prometheus):9090"
 grafana="http://$(service_address monitoring_grafana):3000"
+# Prometheus asks for its password; curl reads it from a config on its standard input, so it is in no command line.
+prometheus_login() {
+    printf 'user = "prometheus:%s"\n' "$(sed -n 's/^swarm_monitoring_prometheus_password: //p' "$secrets")"
+}
 echo "== Prometheus's node-exporter targets (${prometheus}/api/v1/targets)"
 # Prometheus discovers the exporters over DNS every few seconds: wait until every node's exporter is up.
 nodes="$(manager docker node ls -q | wc -l)"
 for _ in $(seq 60); do
-    summary="$(curl -fsS "$prometheus/api/v1/targets" | .venv/bin/python -c '
+    summary="$(prometheus_login | curl -fsS --config - "$prometheus/api/v1/targets" | .venv/bin/python -c '
 import json, sys
 targets = [t for t in json.load(sys.stdin)["data"]["activeTargets"] if t["labels"]["job"] == "node-exporter"]
 print(sum(t["health"] == "up" for t in targets), "of", len(targets), "node-exporter targets up:",
@@ -65,8 +73,9 @@ print(sum(t["health"] == "up" for t in targets), "of", len(targets), "node-expor
 done
 echo "${summary:-Prometheus did not answer}"
 echo
-echo "Prometheus:   $prometheus"
-echo "Alertmanager: http://$(service_address monitoring_alertmanager):9093"
-echo "Grafana:      $grafana (a stand-in in the sandbox; user admin, password in $secrets)"
+echo "Prometheus:   $prometheus (user prometheus, password swarm_monitoring_prometheus_password in $secrets)"
+echo "Alertmanager: http://$(service_address monitoring_alertmanager):9093 (user alertmanager, password swarm_monitoring_alertmanager_password in $secrets)"
+echo "Grafana:      $grafana (a stand-in in the sandbox; user admin, password swarm_monitoring_admin_password in $secrets)"
+echo "              e.g. curl -u prometheus \"$prometheus/api/v1/targets\" (curl asks for the password)"
 echo "Inventory:    .sandbox/inventory.yml (try: .venv/bin/ansible -i .sandbox/inventory.yml managers -m swarmops.swarm.swarm_info)"
 echo "Remove the sandbox with: make sandbox-down"

@@ -97,15 +97,22 @@ def test_the_site_and_deploy_stack_playbooks_run_as_awx_jobs(swarm_sandbox, tmp_
     swarm_sandbox.reset()
     inventory = tmp_path / 'inventory.yml'
     shutil.copy(swarm_sandbox.inventory, inventory)
-    # What a job template's extra vars and survey give: the groups, Grafana's password (a survey password field),
-    # and the images this machine can run (no registry here), with the modes the sandbox's nodes support.
-    password = 'awx-survey-' + secrets.token_hex(8)
+    # What a job template's extra vars and survey give: the groups, the monitoring stack's passwords (survey password
+    # fields), and the images this machine can run (no registry here), with the modes the sandbox's nodes support.
+    passwords = {
+        name: 'awx-survey-' + secrets.token_hex(8)
+        for name in (
+            'swarm_monitoring_admin_password',
+            'swarm_monitoring_prometheus_password',
+            'swarm_monitoring_alertmanager_password',
+        )
+    }
     site_vars = dict(
         monitoring_vars(swarm_sandbox.sandbox.load_monitoring_images()),
         swarm_cluster_managers_group='managers',
         swarm_cluster_workers_group='workers',
-        swarm_monitoring_admin_password=password,
         site_firewall=False,
+        **passwords,
     )
 
     site, events, stats = run_job(tmp_path / 'site', inventory, 'swarmops.swarm.site', site_vars)
@@ -119,7 +126,8 @@ def test_the_site_and_deploy_stack_playbooks_run_as_awx_jobs(swarm_sandbox, tmp_
         'manager1', "docker service ls --filter label=com.docker.stack.namespace=monitoring --format '{{.Name}}'"
     ).split()
     assert 'monitoring_prometheus' in monitoring and 'monitoring_node-exporter' in monitoring
-    assert password not in _job_output(events, tmp_path / 'site'), "Grafana's password is in the job's output"
+    site_output = _job_output(events, tmp_path / 'site')
+    assert not [name for name, password in passwords.items() if password in site_output], 'a password is in the output'
 
     compose = tmp_path / 'shop.yml'
     compose.write_text(

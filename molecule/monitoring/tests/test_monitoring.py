@@ -1,37 +1,70 @@
-"""The monitoring scenario: Prometheus scrapes a node-exporter on every node, and the stack's other parts answer.
+"""The monitoring scenario: Prometheus scrapes a node-exporter on every node, the stack's other parts answer, and
+nothing it publishes answers without a password.
 
 The ports are published in host mode on the node that runs the task (Prometheus, Alertmanager and Grafana are
 constrained to the managers, here manager1), so the checks run on manager1 against 127.0.0.1.
 """
 
+import base64
 import json
 import os
+import re
 import time
 
 import testinfra
+import yaml
 
 INVENTORY_FILE = os.environ["MOLECULE_INVENTORY_FILE"]
 NODES = ["manager1", "worker1", "worker2"]
 ADMIN_PASSWORD = "molecule-not-admin-3f9c"  # converge.yml's swarm_monitoring_admin_password
+# converge.yml's passwords, with the role's default user names.
+PROMETHEUS_LOGIN = ("prometheus", "molecule-prometheus-7b2e")
+ALERTMANAGER_LOGIN = ("alertmanager", "molecule-alertmanager-41ac")
+GRAFANA_LOGIN = ("admin", ADMIN_PASSWORD)
+PASSWORDS = [ADMIN_PASSWORD, PROMETHEUS_LOGIN[1], ALERTMANAGER_LOGIN[1]]
 STACK = "monitoring"
+
+# Run on manager1: a GET of each [url, login] of argv[1], with basic auth when login is [user, password]; prints
+# [status, body] of each (status None while nothing listens), in one round trip to the node.
+HTTP_GET = """
+import base64, json, sys, urllib.error, urllib.request
+def get(url, login):
+    request = urllib.request.Request(url)
+    if login:
+        request.add_header("Authorization", "Basic " + base64.b64encode(":".join(login).encode()).decode())
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return [answer.status, answer.read().decode()]
+    except urllib.error.HTTPError as error:
+        return [error.code, ""]
+    except OSError:
+        return [None, None]
+print(json.dumps([get(url, login) for url, login in json.loads(sys.argv[1])]))
+"""
 
 
 def node(name):
     return testinfra.get_host(f"ansible://{name}?ansible_inventory={INVENTORY_FILE}")
 
 
-def http_get(path, port):
-    """The answer of http://127.0.0.1:port/path on manager1, or None while it does not answer 200."""
-    fetch = (
-        "import sys, urllib.request; "
-        "sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:%d%s', timeout=5).read().decode())" % (port, path)
-    )
-    result = node("manager1").run("python3 -c \"%s\"" % fetch)
-    return result.stdout if result.rc == 0 else None
+def http_requests(requests):
+    """[HTTP status, body] of each (path, port, login) as http://127.0.0.1:port/path on manager1."""
+    urls_and_logins = [(f"http://127.0.0.1:{port}{path}", login) for path, port, login in requests]
+    return json.loads(node("manager1").check_output("python3 -c %s %s", HTTP_GET, json.dumps(urls_and_logins)))
+
+
+def http_status_and_body(path, port, login=None):
+    return tuple(http_requests([(path, port, login)])[0])
+
+
+def http_get(path, port, login):
+    """The body of an authenticated GET, or None while it does not answer 200."""
+    status, body = http_status_and_body(path, port, login)
+    return body if status == 200 else None
 
 
 def prometheus_api(path):
-    answer = http_get(f"/api/v1/{path}", 9090)
+    answer = http_get(f"/api/v1/{path}", 9090, PROMETHEUS_LOGIN)
     return json.loads(answer)["data"] if answer else None
 
 
@@ -83,29 +116,104 @@ def test_prometheus_scrapes_cadvisor_on_every_node():
 
 
 def test_alertmanager_answers_with_the_receivers_of_the_variables():
-    status = json.loads(wait_for("Alertmanager's status", lambda: http_get("/api/v2/status", 9093)))
+    status = json.loads(wait_for("Alertmanager's status", lambda: http_get("/api/v2/status", 9093, ALERTMANAGER_LOGIN)))
     assert "team-webhook" in status["config"]["original"]
     assert status["cluster"]["status"] == "disabled"
 
 
 def test_grafana_answers():
-    health = json.loads(wait_for("Grafana's health", lambda: http_get("/api/health", 3000)))
+    health = json.loads(wait_for("Grafana's health", lambda: http_get("/api/health", 3000, None)))
     assert health["database"] == "ok"
 
 
-def test_the_admin_password_is_a_secret_and_in_no_services_environment():
+def test_every_published_port_asks_for_a_password_and_takes_only_the_right_one():
+    # Grafana is a stand-in here that checks the admin login as Grafana sets it up from its environment: the right
+    # password is the one the role gave Grafana, and Grafana's default admin/admin is refused.
+    for port, path, login in [
+        (9090, "/api/v1/status/buildinfo", PROMETHEUS_LOGIN),
+        (9093, "/api/v2/status", ALERTMANAGER_LOGIN),
+        (3000, "/api/org", GRAFANA_LOGIN),
+    ]:
+        wait_for(f"port {port} to answer", lambda path=path, port=port: http_status_and_body(path, port)[0])
+        tried = {
+            "no login": None,
+            "admin/admin": ("admin", "admin"),
+            "a wrong password": (login[0], login[1] + "-wrong"),
+            "the password": login,
+        }
+        answers = http_requests([(path, port, tried_login) for tried_login in tried.values()])
+        seen = dict(zip(tried, (status for status, _body in answers)))
+        assert seen == {"no login": 401, "admin/admin": 401, "a wrong password": 401, "the password": 200}, port
+
+
+def test_prometheus_logs_in_to_itself_and_to_alertmanager():
+    def logged_in_jobs():
+        targets = prometheus_api("targets")["activeTargets"]
+        found = {
+            target["labels"]["job"]: target
+            for target in targets
+            if target["labels"]["job"] in ("prometheus", "alertmanager")
+        }
+        return found if len(found) == 2 and all(target["health"] == "up" for target in found.values()) else None
+
+    wait_for("the prometheus and alertmanager jobs up, with their passwords", logged_in_jobs)
+
+
+def test_only_prometheus_alertmanager_and_grafana_publish_a_port():
     manager = node("manager1")
-    secrets = manager.check_output("docker secret ls --format '{{.Name}}'").split()
-    assert f"{STACK}_grafana_admin_password" in secrets
     services = manager.check_output("docker service ls --quiet").split()
     specs = json.loads(manager.check_output("docker service inspect %s" % " ".join(services)))
+    published = {
+        spec["Spec"]["Name"]: sorted(
+            port["PublishedPort"] for port in spec["Spec"].get("EndpointSpec", {}).get("Ports", [])
+        )
+        for spec in specs
+    }
+    assert published == {
+        f"{STACK}_prometheus": [9090],
+        f"{STACK}_alertmanager": [9093],
+        f"{STACK}_grafana": [3000],
+        f"{STACK}_node-exporter": [],
+        f"{STACK}_cadvisor": [],
+    }
+
+
+def test_the_passwords_are_secrets_given_only_to_their_clients_and_in_no_environment_or_config():
+    manager = node("manager1")
+    services = manager.check_output("docker service ls --quiet").split()
+    specs = json.loads(manager.check_output("docker service inspect %s" % " ".join(services)))
+    secrets_of = {}
     for spec in specs:
         container = spec["Spec"]["TaskTemplate"]["ContainerSpec"]
-        assert not any(ADMIN_PASSWORD in variable for variable in container.get("Env", [])), spec["Spec"]["Name"]
+        assert not any(password in variable for password in PASSWORDS for variable in container.get("Env", []))
+        # A secret whose content changed is a new version, <stack>_<name>-<12 hex digits>.
+        secrets_of[spec["Spec"]["Name"]] = sorted(
+            re.sub(r"-[0-9a-f]{12}$", "", secret["SecretName"].removeprefix(f"{STACK}_"))
+            for secret in container.get("Secrets", [])
+        )
+    assert secrets_of[f"{STACK}_grafana"] == ["grafana_admin_password", "prometheus_password"]
+    assert secrets_of[f"{STACK}_prometheus"] == [
+        "alertmanager_password",
+        "prometheus_password",
+        "prometheus_web_config",
+    ]
+    assert secrets_of[f"{STACK}_alertmanager"] == ["alertmanager_config", "alertmanager_web_config"]
     grafana = next(spec for spec in specs if spec["Spec"]["Name"] == f"{STACK}_grafana")
-    grafana_container = grafana["Spec"]["TaskTemplate"]["ContainerSpec"]
-    assert "GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/grafana_admin_password" in grafana_container["Env"]
-    assert [secret["SecretName"] for secret in grafana_container["Secrets"]] == [f"{STACK}_grafana_admin_password"]
+    grafana_environment = grafana["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"]
+    assert "GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/grafana_admin_password" in grafana_environment
+
+    configs = manager.check_output("docker config ls --quiet").split()
+    config_data = "".join(
+        base64.b64decode(config["Spec"]["Data"]).decode()
+        for config in json.loads(manager.check_output("docker config inspect %s" % " ".join(configs)))
+    )
+    assert not [password for password in PASSWORDS if password in config_data]
+    # The servers get only hashes.
+    for server, login in (("prometheus", PROMETHEUS_LOGIN), ("alertmanager", ALERTMANAGER_LOGIN)):
+        web_config = manager.file(f"/etc/swarmops/monitoring/secrets/{server}_web.yml").content_string
+        assert login[1] not in web_config
+        users = yaml.safe_load(web_config)["basic_auth_users"]
+        assert list(users) == [login[0]] and users[login[0]].startswith("$2b$10$")
 
 
 def test_exporters_run_on_every_node():
