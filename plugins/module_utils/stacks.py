@@ -903,6 +903,8 @@ class _Deployment:
             for name, rollout in sorted(pending.items()):
                 try:
                     done, status = rollout.check()
+                except EngineError:
+                    raise  # as it is: wait_until rides through the answers of a swarm without a leader
                 except SwarmError as error:
                     raise SwarmError('Stack %s: %s' % (self.live.stack, error), **error.details)
                 if done:
