@@ -49,6 +49,13 @@ QUORUM_RECOVERY_HINT = (
     'only manager of the same swarm, keeping its services.'
 )
 
+# What a manager answers when the leader it forwarded a request to went away: the managers are electing a new one.
+_ELECTION_SIGNS = ('context deadline exceeded',)
+ELECTION_HINT = (
+    'The managers did not answer in time, as happens while they elect a new leader after the leader went away. Run '
+    'the task again in a moment (against another manager if this one went away): it changes only what still differs.'
+)
+
 CONNECTION_ARGUMENT_SPEC = dict(
     docker_host=dict(
         type='str', default=DEFAULT_DOCKER_HOST, aliases=['docker_url'], fallback=(env_fallback, ['DOCKER_HOST'])
@@ -90,6 +97,11 @@ class EngineError(SwarmError):
     @property
     def quorum_lost(self):
         return any(sign in self.explanation for sign in _QUORUM_LOSS_SIGNS)
+
+    @property
+    def leaderless(self):
+        """The swarm had no leader to answer: an election under way, or a lost quorum."""
+        return self.quorum_lost or any(sign in self.explanation for sign in _ELECTION_SIGNS)
 
 
 def _docker_sdk():
@@ -207,6 +219,10 @@ class EngineClient:
                     status_code=response.status_code,
                     explanation=explanation,
                     quorum_lost=True,
+                )
+            elif failure.leaderless:
+                failure = EngineError(
+                    '%s %s' % (message, ELECTION_HINT), status_code=response.status_code, explanation=explanation
                 )
             raise failure
         return response.value()

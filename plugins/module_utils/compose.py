@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import errno
 import os
 import re
 import shlex
@@ -46,6 +47,47 @@ class ComposeProject:
         self.configs = {}
         self.secrets = {}
         self.warnings = []
+
+
+class NodeFiles:
+    """The files compose files name (compose files, configs, secrets, env files), read where the module runs."""
+
+    on_controller = False
+
+    def read(self, path):
+        with open(path, 'rb') as handle:
+            return handle.read()
+
+    def name(self, path):
+        """``path`` as error messages show it."""
+        return path
+
+
+class ControllerFiles(NodeFiles):
+    """The files of compose files kept on the controller (swarm_stack's ``compose_source=controller``).
+
+    The action plugin loads the project on the controller with ``ControllerFiles()``, which reads the controller's
+    disk and keeps every file it read in :attr:`contents`; the module loads it again from those contents
+    (``ControllerFiles(contents)``), so both read the same bytes under the same paths. Paths cannot start with "~"
+    (the two hosts' home folders differ), and a relative bind mount source has no folder on the managed node to
+    resolve from.
+    """
+
+    on_controller = True
+
+    def __init__(self, contents=None):
+        self._from_disk = contents is None
+        self.contents = {} if contents is None else contents
+
+    def read(self, path):
+        if self._from_disk:
+            self.contents[path] = super(ControllerFiles, self).read(path)
+        elif path not in self.contents:
+            raise IOError(errno.ENOENT, 'it is not among the files the action plugin read on the controller')
+        return self.contents[path]
+
+    def name(self, path):
+        return '%s on the controller' % path
 
 
 # -- the compose file format -----------------------------------------------------------------
@@ -361,13 +403,15 @@ _YAML_FALSE = ('n', 'no', 'false', 'off')
 # -- loading -----------------------------------------------------------------------------------
 
 
-def load_project(sources, variables=None, project_dir=None, environ=None):
-    """Read, check and merge compose sources (paths on this host, or mappings given inline) into a project.
+def load_project(sources, variables=None, project_dir=None, environ=None, files=None):
+    """Read, check and merge compose sources (paths, or mappings given inline) into a project.
 
     ``variables`` are looked up before ``environ`` (default: this process's environment) for interpolation and
     for environment entries without a value. Relative paths resolve from ``project_dir``, by default the folder
-    of the first source given as a path (as the docker CLI resolves them from the first file's folder).
+    of the first source given as a path (as the docker CLI resolves them from the first file's folder). ``files``
+    reads the compose files and the files they name: :class:`NodeFiles` (the default) or :class:`ControllerFiles`.
     """
+    files = files or NodeFiles()
     if not sources:
         raise ComposeError('compose names no file and no inline content.')
     environ = os.environ if environ is None else environ
@@ -385,7 +429,8 @@ def load_project(sources, variables=None, project_dir=None, environ=None):
         project_dir = os.path.dirname(os.path.abspath(first_path)) if first_path else None
     project = ComposeProject()
     loaded = [
-        _load_source(source, index, lookup, project_dir, project.warnings) for index, source in enumerate(sources)
+        _load_source(source, index, lookup, project_dir, project.warnings, files)
+        for index, source in enumerate(sources)
     ]
     for content in loaded:
         for name in content['services']:
@@ -400,7 +445,7 @@ def load_project(sources, variables=None, project_dir=None, environ=None):
     project.secrets = merged['secrets']
     for kind in ('configs', 'secrets'):
         for name, entry in getattr(project, kind).items():
-            _read_file_object(kind, name, entry)
+            _read_file_object(kind, name, entry, files)
     return project
 
 
@@ -410,10 +455,10 @@ def _variable_text(value):
     return '' if value is None else str(value)
 
 
-def _load_source(source, index, lookup, project_dir, warnings):
+def _load_source(source, index, lookup, project_dir, warnings, files):
     if isinstance(source, str):
         label = source
-        content = _parse_yaml(_read_text(source), source)
+        content = _parse_yaml(_read_text(source, files), source)
     elif isinstance(source, dict):
         label = 'compose[%d] (inline)' % index
         content = copy.deepcopy(source)
@@ -435,7 +480,7 @@ def _load_source(source, index, lookup, project_dir, warnings):
             '%s: %s' % (label, '; '.join(errors[:10]))
             + (' (and %d more)' % (len(errors) - 10) if len(errors) > 10 else '')
         )
-    context = _Context(label, lookup, project_dir, warnings)
+    context = _Context(label, lookup, project_dir, warnings, files)
 
     def section(key, read):
         return dict((name, read(name, raw)) for name, raw in (content.get(key) or {}).items())
@@ -450,12 +495,14 @@ def _load_source(source, index, lookup, project_dir, warnings):
     )
 
 
-def _read_text(path):
+def _read_text(path, files):
     try:
-        with open(path, 'rb') as handle:
-            data = handle.read()
+        data = files.read(path)
     except (IOError, OSError) as error:
-        raise ComposeError('Could not read compose file %s on the managed node: %s' % (path, error.strerror or error))
+        raise ComposeError(
+            'Could not read compose file %s on %s: %s'
+            % (path, 'the controller' if files.on_controller else 'the managed node', error.strerror or error)
+        )
     try:
         return data.decode('utf-8')
     except UnicodeDecodeError as error:
@@ -738,16 +785,23 @@ def _describe(value):
 class _Context:
     """Where a file's values come from: its label for messages, the variables, the folder paths resolve from."""
 
-    def __init__(self, label, lookup, project_dir, warnings):
+    def __init__(self, label, lookup, project_dir, warnings, files):
         self.label = label
         self.lookup = lookup
         self.project_dir = project_dir
         self.warnings = warnings
+        self.files = files
 
     def fail(self, path, reason):
         raise ComposeError('%s: %s: %s.' % (self.label, _dotted(path), reason))
 
     def path(self, value, path):
+        if value.startswith('~') and self.files.on_controller:
+            self.fail(
+                path,
+                '%r: "~" is not expanded in compose files on the controller; write the path relative to the '
+                'compose file, or absolute' % value,
+            )
         value = os.path.expanduser(value) if value.startswith('~') else value
         if os.path.isabs(value):
             return value
@@ -903,14 +957,13 @@ def _update_environment(environment, variables, context):
 
 def _env_file_variables(file_path, path, context):
     try:
-        with open(file_path, 'rb') as handle:
-            data = handle.read()
+        data = context.files.read(file_path)
     except (IOError, OSError) as error:
-        context.fail(path, 'could not read %s: %s' % (file_path, error.strerror or error))
+        context.fail(path, 'could not read %s: %s' % (context.files.name(file_path), error.strerror or error))
     try:
         text = data.decode('utf-8')
     except UnicodeDecodeError:
-        context.fail(path, '%s is not UTF-8 text' % file_path)
+        context.fail(path, '%s is not UTF-8 text' % context.files.name(file_path))
     if text.startswith('\ufeff'):
         text = text[1:]
     variables = {}
@@ -1021,7 +1074,7 @@ def _service_volume(entry, path, context):
     if volume.get('type') == 'bind':
         if not volume.get('source'):
             context.fail(path, 'a bind mount needs a source')
-        volume['source'] = context.path(volume['source'], path + ('source',))
+        volume['source'] = _bind_source(volume['source'], path + ('source',), context)
     if volume.get('type') not in ('volume', 'bind', 'tmpfs', 'npipe'):
         context.fail(
             path + ('type',), 'the mount type %r is not one of volume, bind, tmpfs, npipe' % volume.get('type')
@@ -1029,6 +1082,17 @@ def _service_volume(entry, path, context):
     if not volume.get('target'):
         context.fail(path, 'a mount needs a target')
     return volume
+
+
+def _bind_source(value, path, context):
+    # A bind mount's source is a folder of the node the task runs on, wherever the compose file is kept.
+    if context.files.on_controller and not os.path.isabs(value):
+        context.fail(
+            path,
+            'the bind mount source %r is a path on the managed node: with compose files on the controller, give it '
+            'as an absolute path' % value,
+        )
+    return context.path(value, path)
 
 
 def _short_volume(text, path, context):
@@ -1128,17 +1192,16 @@ def _file_object(kind, name, raw, context):
     return entry
 
 
-def _read_file_object(kind, name, entry):
+def _read_file_object(kind, name, entry, files):
     if entry['external'] or entry['driver']:
         entry['data'] = b''
         return
     try:
-        with open(entry['file'], 'rb') as handle:
-            entry['data'] = handle.read()
+        entry['data'] = files.read(entry['file'])
     except (IOError, OSError) as error:
         raise ComposeError(
             '%s: %s.%s.file: could not read %s: %s.'
-            % (entry['declared_in'], kind, name, entry['file'], error.strerror or error)
+            % (entry['declared_in'], kind, name, files.name(entry['file']), error.strerror or error)
         )
 
 

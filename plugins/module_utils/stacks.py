@@ -27,7 +27,7 @@ import hashlib
 import re
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError, version_tuple
-from ansible_collections.swarmops.swarm.plugins.module_utils.compose import load_project
+from ansible_collections.swarmops.swarm.plugins.module_utils.compose import ControllerFiles, load_project
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import SERVICE_OPTIONS, mode_of
 from ansible_collections.swarmops.swarm.plugins.module_utils.services import Rollout, live_spec_of, stability_seconds
@@ -50,6 +50,7 @@ SWARM_STACK_ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True),
     state=dict(type='str', default='present', choices=['present', 'absent']),
     compose=dict(type='list', elements='raw'),
+    compose_source=dict(type='str', default='managed_node', choices=['managed_node', 'controller']),
     project_dir=dict(type='path'),
     env=dict(type='dict'),
     secret_env=dict(type='dict', no_log=True),
@@ -59,6 +60,9 @@ SWARM_STACK_ARGUMENT_SPEC = dict(
     wait=dict(type='bool', default=True),
     wait_timeout=dict(type='int', default=300),
     wait_stability=dict(type='raw'),
+    # Set by the action plugin with compose_source=controller: {path: base64 content} of every file it read there.
+    # no_log, as secrets and env files are among them.
+    _controller_files=dict(type='dict', no_log=True),
 )
 SWARM_STACK_MODULE_KWARGS = dict(required_if=[('state', 'present', ['compose'])])
 
@@ -84,7 +88,7 @@ def plan_stack(client, params):
     specs = project = None
     stability_seconds(params)
     if params['state'] == 'present':
-        project = load_project(params['compose'], _variables(params), params['project_dir'])
+        project = _load_project(params)
         specs = translate_stack(stack, project)
         _check_api_version(client, specs)
     deployment = _Deployment(client, params, LiveState(client, stack))
@@ -102,6 +106,25 @@ def _variables(params):
     if params['env'] is None and params['secret_env'] is None:
         return None
     return dict(params['env'] or {}, **(params['secret_env'] or {}))
+
+
+def _load_project(params):
+    if params['compose_source'] == 'managed_node':
+        return load_project(params['compose'], _variables(params), params['project_dir'])
+    if params['_controller_files'] is None:
+        raise SwarmError(
+            'compose_source=controller needs the swarmops.swarm.swarm_stack action plugin, which reads the files on '
+            'the controller; run the module as a task of a play, not on its own.'
+        )
+    try:
+        contents = dict((path, base64.b64decode(content)) for path, content in params['_controller_files'].items())
+    except (TypeError, ValueError, binascii.Error) as error:
+        raise SwarmError('The files the action plugin read on the controller arrived damaged: %s.' % error)
+    # Only the variables of env and secret_env: the action plugin read the files with them, on a host whose
+    # environment is not this one, and both must resolve the same paths.
+    return load_project(
+        params['compose'], _variables(params), params['project_dir'], environ={}, files=ControllerFiles(contents)
+    )
 
 
 def _check_api_version(client, specs):

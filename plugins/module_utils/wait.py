@@ -17,7 +17,6 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.client import Engin
 # through such answers for this long; a swarm that stays leaderless longer has lost its quorum, and the wait fails
 # with the engine's answer (which says how to recover).
 LEADER_ELECTION_GRACE_SECONDS = 60
-_LEADERLESS_SIGNS = ('context deadline exceeded',)
 
 
 class WaitTimeout(SwarmError):
@@ -41,7 +40,7 @@ def wait_until(check, timeout, what, interval=0.5, clock=None, sleep=None):
             done, status = check()
             leaderless_since = None
         except EngineError as error:
-            if not _leaderless(error):
+            if not error.leaderless:
                 raise
             if leaderless_since is None:
                 leaderless_since = clock()
@@ -57,7 +56,3 @@ def wait_until(check, timeout, what, interval=0.5, clock=None, sleep=None):
                 waited_seconds=round(elapsed, 1),
             )
         sleep(min(interval, max(timeout - elapsed, 0.01)))
-
-
-def _leaderless(error):
-    return error.quorum_lost or any(sign in error.explanation for sign in _LEADERLESS_SIGNS)

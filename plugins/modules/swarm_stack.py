@@ -31,11 +31,19 @@ description:
   - Everything wrong with the compose files (YAML errors, unknown keys, missing required variables, files that do
     not exist, undefined networks, configs, secrets or volumes, external objects that do not exist) fails before
     anything is created, naming the file, the key and the reason.
+  - The compose files, and the config, secret and env files they name, are read on the managed node, or on the
+    controller with O(compose_source=controller) (like the C(src) of M(ansible.builtin.template)).
 author:
   - swarmops.swarm contributors (@swarmops)
 extends_documentation_fragment:
   - swarmops.swarm.connection
   - swarmops.swarm.connection.ATTRIBUTES
+attributes:
+  action:
+    support: full
+    description:
+      - An action plugin of the same name reads the files on the controller with O(compose_source=controller);
+        with the default O(compose_source=managed_node) it hands the task to the module unchanged.
 notes:
   - "Interpolation follows the docker CLI: C(${VAR}) and C($VAR), C(${VAR:-default}) (unset or empty),
     C(${VAR-default}) (unset), C(${VAR:?message}) and C(${VAR?message}) (required), C($$) for a literal C($). In
@@ -62,9 +70,23 @@ notes:
     re-create it.
   - The engine cannot change a service's mode (replicated, global, jobs) in place; such a change fails before
     anything changes, naming the service.
-  - Compose files given as paths, and the configs, secrets, env files and bind mount sources they name, are read on
-    the managed node; give absolute paths (relative ones resolve from O(project_dir)). Compose files on the
-    controller can be passed inline, for example C("{{ lookup('ansible.builtin.file', 'stack.yml') | from_yaml }}").
+  - With O(compose_source=managed_node) (the default), compose files given as paths, and the configs, secrets,
+    env files and bind mount sources they name, are read on the managed node; give absolute paths (relative ones
+    resolve from O(project_dir)).
+  - "With O(compose_source=controller), the action plugin reads on the controller, before the module runs, the
+    compose files given as paths and every config, secret and env file they name (relative paths resolve from
+    O(project_dir) on the controller, by default the folder of the first compose file, exactly as on the managed
+    node). It sends their content to the module in a hidden argument marked C(no_log): Ansible hides it in every
+    output, and the module never returns the content of a secret or an env file (diff mode shows config contents,
+    as with files on the managed node). Nothing is copied to the managed node, so nothing is left behind there,
+    even when the task fails; check mode, diff mode and the result are the same as with the same files on the
+    managed node, and messages name the files on the controller."
+  - "With O(compose_source=controller), the variables in the compose files are taken from O(env) and
+    O(secret_env) only: neither the controller's nor the managed node's environment is read (pass what they hold
+    through O(env), for example with C(lookup('ansible.builtin.env', 'TAG'))), so that the controller and the
+    module resolve the same files.
+    Paths in the compose files that start with C(~) are refused (the two hosts' home folders differ). Bind mount
+    sources are folders of the managed node by nature: they must be absolute paths there."
   - "Inline content goes through Ansible's templating first. Go templates that Swarm expands (for example a
     C(hostname) of C({{.Service.Name}})) must be protected from Jinja, with C(!unsafe) or C({% raw %}); files read
     on the managed node are not templated by Ansible."
@@ -93,22 +115,40 @@ options:
   compose:
     description:
       - The compose files, merged in this order (C(docker stack deploy -c first -c second)). Each item is either the
-        path of a compose file on the managed node, or a mapping with the content of a compose file.
+        path of a compose file (on the host O(compose_source) names), or a mapping with the content of a compose
+        file.
+      - With O(compose_source=controller), a relative path is searched as the C(src) of M(ansible.builtin.copy) is
+        (in the C(files/) folder of the role, then of the playbook, and in the role's and the playbook's own folder).
       - Required with O(state=present).
     type: list
     elements: raw
+  compose_source:
+    description:
+      - Where the compose files given as paths in O(compose), and the config, secret and env files they name, are
+        read.
+      - V(managed_node) reads them on the managed node, where the module runs.
+      - V(controller) reads them on the controller (the action plugin does, before the module runs); their content
+        travels with the module's arguments, hidden from every output (C(no_log)). See the notes for how variables,
+        C(~) and bind mount sources are treated then.
+      - Inline mappings in O(compose) are the same with either; so is every other option.
+    type: str
+    choices: [managed_node, controller]
+    default: managed_node
   project_dir:
     description:
-      - Folder on the managed node that relative paths in the compose files (C(file) of configs and secrets,
-        C(env_file), bind mount sources) resolve from.
+      - Folder that relative paths in the compose files (C(file) of configs and secrets, C(env_file), bind mount
+        sources) resolve from, on the host O(compose_source) names.
       - Defaults to the folder of the first compose file given as a path, as with the docker CLI (relative paths
         of every file resolve from there). Inline content with relative paths needs it when no file is given as a
         path.
+      - With O(compose_source=controller), a relative O(project_dir) is searched as the paths in O(compose) are;
+        relative bind mount sources are refused then, as they are paths on the managed node.
     type: path
   env:
     description:
       - Variables for the interpolation of the compose files, and for C(environment) entries without a value.
-        They take precedence over the managed node's environment, which is used too.
+        They take precedence over the managed node's environment, which is used too (with
+        O(compose_source=managed_node) only; with V(controller) they and O(secret_env) are the only variables).
     type: dict
   secret_env:
     description:
@@ -116,6 +156,8 @@ options:
         say). They take precedence over O(env). Ansible masks each of their values wherever it would appear in the
         output (the task's arguments at any verbosity, the diff, the result, error messages), so keep them longer
         than a few characters that occur elsewhere in the output.
+      - With O(compose_source=controller), the action plugin also resolves the paths of the files the compose
+        files name with them, on the controller; they travel to the module hidden, as the files do.
       - A stack secret's content never appears in the output, from wherever it comes; prefer compose secrets to
         secret values in a service's C(environment), which C(docker service inspect) shows to anyone with access to
         the engine.
@@ -196,12 +238,16 @@ EXAMPLES = r'''
     resolve_image: changed
     with_registry_auth: true
 
-- name: Deploy a compose file kept next to the playbook (read on the controller, passed inline)
+- name: Deploy a compose file kept next to the playbook, with the config and secret files beside it
   swarmops.swarm.swarm_stack:
     name: monitoring
+    compose_source: controller
     compose:
-      - "{{ lookup('ansible.builtin.file', 'files/monitoring.yml') | from_yaml }}"
-    project_dir: /srv/monitoring
+      - files/monitoring/stack.yml        # configs: {file: ./prometheus.yml}, secrets: {file: ./grafana.pw}
+      - files/monitoring/stack.prod.yml
+    env:
+      GRAFANA_TAG: "{{ grafana_tag }}"
+      DOMAIN: "{{ lookup('ansible.builtin.env', 'DOMAIN') }}"
 
 - name: A small stack written inline; its config file must be on the manager
   swarmops.swarm.swarm_stack:

@@ -4,16 +4,22 @@ with `docker stack deploy` of the docker CLI in both orders.
 
 The compose files are the unit tests' fixtures (tests/unit/fixtures/compose), copied into manager1. Services run
 swarmops/web, with endpoint_mode dnsrr or host-mode ports (the sandbox has no routing mesh), and images are never
-resolved (there is no registry).
+resolved (there is no registry). The last test keeps its compose files in a folder of the controller instead
+(compose_source=controller).
 """
 
+import base64
 import io
+import json
 import os
+import subprocess
 import tarfile
+import uuid
 
 import pytest
+import yaml
 
-from tests.integration.ansible_runner import run_four_times, run_module
+from tests.integration.ansible_runner import REPO_ROOT, VENV_BIN, ansible_environment, run_four_times, run_module
 
 MODULE = 'swarmops.swarm.swarm_stack'
 STACKS = '/srv/stacks'
@@ -239,3 +245,97 @@ def test_docker_stack_deploy_and_swarm_stack_agree_in_both_orders(stack_swarm, s
     cli_deploy(stack_swarm, stack, path)
     after_both = run_module(stack_swarm.inventory, 'manager1', MODULE, deploy(stack, path))
     assert not after_both.changed, after_both['actions']
+
+
+# -- compose files on the controller ----------------------------------------------------------------
+
+
+def run_very_verbose(swarm, args):
+    """One real run at -vvv with the default output (its results in JSON), as an operator debugging it sees it."""
+    completed = subprocess.run(
+        [
+            str(VENV_BIN / 'ansible'),
+            'manager1',
+            '-i',
+            str(swarm.inventory),
+            '-m',
+            MODULE,
+            '-a',
+            json.dumps(args),
+            '-vvv',
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        check=False,
+        env=ansible_environment(ANSIBLE_CALLBACK_RESULT_FORMAT='json'),
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output
+    return output
+
+
+def test_compose_files_on_the_controller_deploy_their_config_and_secret_files_which_never_show(stack_swarm, tmp_path):
+    secret = 'ctlfiles-%s' % uuid.uuid4().hex
+    (tmp_path / 'stack.yml').write_text(
+        yaml.safe_dump(
+            dict(
+                services=dict(
+                    web=dict(
+                        image='swarmops/web:1',
+                        init=True,
+                        env_file='./web.env',
+                        configs=[dict(source='site', target='/etc/site.conf')],
+                        secrets=['pw'],
+                        deploy=dict(replicas=1, endpoint_mode='dnsrr'),
+                    )
+                ),
+                configs=dict(site=dict(file='./conf/site.conf')),
+                secrets=dict(pw=dict(file='./pw.txt')),
+            )
+        )
+    )
+    (tmp_path / 'conf').mkdir()
+    (tmp_path / 'conf' / 'site.conf').write_text('listen 80\n')
+    (tmp_path / 'pw.txt').write_text(secret)
+    (tmp_path / 'web.env').write_text('GREETING=hello from the controller\n')
+    args = dict(name='ctl', compose_source='controller', compose=[str(tmp_path / 'stack.yml')], wait_stability='1s')
+
+    created = run_four_times(stack_swarm.inventory, 'manager1', MODULE, args)
+    assert created['actions'] == [
+        'create network ctl_default (overlay)',
+        'create secret ctl_pw',
+        'create config ctl_site',
+        'create service ctl_web (replicated, 1 replica, image swarmops/web:1)',
+    ]
+    assert services(stack_swarm, 'ctl') == {'ctl_web': ('replicated', '1/1')}
+    assert service_field(stack_swarm, 'ctl_web', '{{json .Spec.TaskTemplate.ContainerSpec.Env}}') == (
+        '["GREETING=hello from the controller"]'
+    )
+    assert names(stack_swarm, 'secret', 'ctl') == ['ctl_pw']
+
+    # A new content on the controller: a new config version, the service switched to it, the old one removed.
+    (tmp_path / 'conf' / 'site.conf').write_text('listen 8080\n')
+    predicted = run_module(stack_swarm.inventory, 'manager1', MODULE, args, check=True)
+    new_version = predicted['stack']['configs']['site']
+    assert predicted['actions'] == [
+        'create config %s (new content of configs.site, replacing ctl_site)' % new_version,
+        "update service ctl_web: configs ['ctl_site'] -> ['%s']" % new_version,
+        'remove config ctl_site (an old version of ctl_site)',
+    ]
+    output = run_very_verbose(stack_swarm, args)
+    assert 'manager1 | CHANGED' in output and all(json.dumps(action) in output for action in predicted['actions'])
+    assert names(stack_swarm, 'config', 'ctl') == [new_version]
+    assert (
+        service_field(
+            stack_swarm, 'ctl_web', '{{range .Spec.TaskTemplate.ContainerSpec.Configs}}{{.ConfigName}}{{end}}'
+        )
+        == new_version
+    )
+    data = stack_swarm.sh('manager1', "docker config inspect --format '{{json .Spec.Data}}' %s" % new_version)
+    assert base64.b64decode(json.loads(data)) == b'listen 8080\n'
+    assert services(stack_swarm, 'ctl') == {'ctl_web': ('replicated', '1/1')}
+
+    # The secret went to the module in its arguments (no_log): never in any result, nor in what -vvv shows.
+    for shown in (json.dumps([created, predicted]), output):
+        assert secret not in shown and base64.b64encode(secret.encode()).decode() not in shown

@@ -128,3 +128,12 @@ def test_quorum_loss_is_explained_with_the_way_out(explanation):
     assert raised.value.quorum_lost and raised.value.details == {'quorum_lost': True}
     assert str(raised.value).startswith('Could not update the swarm settings: ')
     assert 'lost quorum' in str(raised.value) and 'force_new_cluster: true' in str(raised.value)
+
+
+def test_a_leader_election_is_explained_with_what_to_do():
+    client = engine(answer(500, {'message': 'rpc error: code = DeadlineExceeded desc = context deadline exceeded'}))
+    with pytest.raises(EngineError) as raised:
+        client.services()
+    assert raised.value.leaderless and not raised.value.quorum_lost
+    assert str(raised.value).startswith('Could not list the services: ')
+    assert 'elect a new leader' in str(raised.value) and 'against another manager' in str(raised.value)
