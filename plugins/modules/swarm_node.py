@@ -30,6 +30,7 @@ author:
 extends_documentation_fragment:
   - swarmops.swarm.connection
   - swarmops.swarm.connection.ATTRIBUTES
+  - swarmops.swarm.recovery
 options:
   node:
     description:

@@ -31,6 +31,7 @@ author:
 extends_documentation_fragment:
   - swarmops.swarm.connection
   - swarmops.swarm.connection.ATTRIBUTES
+  - swarmops.swarm.recovery
 options:
   name:
     description:

@@ -38,6 +38,7 @@ author:
 extends_documentation_fragment:
   - swarmops.swarm.connection
   - swarmops.swarm.connection.ATTRIBUTES
+  - swarmops.swarm.recovery
 attributes:
   action:
     support: full
