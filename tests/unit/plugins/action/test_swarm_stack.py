@@ -10,10 +10,8 @@ import shutil
 from unittest import mock
 
 import pytest
-from ansible.errors import AnsibleConnectionFailure
-from ansible.parsing.dataloader import DataLoader
+from ansible.module_utils import _internal
 
-from ansible_collections.swarmops.swarm.plugins.action.swarm_stack import ActionModule
 from ansible_collections.swarmops.swarm.plugins.module_utils import stacks
 from ansible_collections.swarmops.swarm.plugins.modules import swarm_stack
 from tests.unit.fake_service_engine import use_fake_time
@@ -36,6 +34,14 @@ def quick(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def controller_context(monkeypatch):
+    """The action plugin is controller code: importing it (or any of ansible's controller side) switches ansible's
+    module_utils into controller mode for the whole process, and modules run in-process afterwards would send their
+    warnings to the display instead of their result. These tests import it lazily and switch back after each."""
+    monkeypatch.setattr(_internal, 'is_controller', _internal.is_controller)
+
+
 @pytest.fixture
 def playbook_dir(tmp_path):
     """A playbook folder with the full stack (compose file, config, secrets, env file) under files/shop/."""
@@ -47,6 +53,10 @@ class _Action:
     """The action plugin on a task, with the module call recorded instead of made."""
 
     def __init__(self, basedir, args, check_mode=False):
+        from ansible.parsing.dataloader import DataLoader
+
+        from ansible_collections.swarmops.swarm.plugins.action.swarm_stack import ActionModule
+
         task = mock.MagicMock(args=args, check_mode=check_mode, async_val=0, action='swarmops.swarm.swarm_stack')
         task.get_search_path.return_value = [str(basedir)]
         loader = DataLoader()
@@ -162,6 +172,8 @@ def test_removing_a_stack_reads_nothing_on_the_controller(tmp_path):
 
 
 def run_module(engine, monkeypatch, capsys, check, args):
+    # as on a managed node
+    monkeypatch.setattr(_internal, 'is_controller', False)
     return run_module_main(
         swarm_stack.main, engine, monkeypatch, capsys, dict(args, _ansible_check_mode=check, _ansible_diff=True)
     )
@@ -203,8 +215,22 @@ def test_the_remote_temporary_folder_goes_even_when_the_module_call_fails(playbo
         playbook_dir, dict(name='shop', compose_source='controller', compose=['shop/stack.yml'], env=VARIABLES)
     )
     action.plugin._connection._shell.tmpdir = '/root/.ansible/tmp/ansible-tmp-1-2'
+    from ansible.errors import AnsibleConnectionFailure
+
     action.plugin._execute_module = mock.Mock(side_effect=AnsibleConnectionFailure('the node went away'))
     action.plugin._remove_tmp_path = mock.Mock()
     with pytest.raises(AnsibleConnectionFailure):
         action.run()
     action.plugin._remove_tmp_path.assert_called_once_with('/root/.ansible/tmp/ansible-tmp-1-2')
+
+
+def test_paths_interpolate_with_env_and_secret_env_as_the_module_does(playbook_dir):
+    inline = dict(services=dict(web=dict(image='swarmops/web:1', env_file='./${ENV_NAME}.env')))
+    args = dict(name='shop', compose_source='controller', compose=[inline], project_dir='shop')
+    for variables in (
+        dict(env=dict(ENV_NAME='web')),
+        dict(env=dict(ENV_NAME='other'), secret_env=dict(ENV_NAME='web')),
+    ):
+        action = _Action(playbook_dir, dict(args, **variables))
+        action.run()
+        assert sorted(controller_files(action.module_args)) == [str(playbook_dir / 'files' / 'shop' / 'web.env')]
