@@ -11,6 +11,7 @@ import os
 import re
 import time
 
+import pytest
 import testinfra
 import yaml
 
@@ -129,21 +130,28 @@ def test_grafana_answers():
 def test_every_published_port_asks_for_a_password_and_takes_only_the_right_one():
     # Grafana is a stand-in here that checks the admin login as Grafana sets it up from its environment: the right
     # password is the one the role gave Grafana, and Grafana's default admin/admin is refused.
-    for port, path, login in [
+    endpoints = [
         (9090, "/api/v1/status/buildinfo", PROMETHEUS_LOGIN),
         (9093, "/api/v2/status", ALERTMANAGER_LOGIN),
         (3000, "/api/org", GRAFANA_LOGIN),
-    ]:
-        wait_for(f"port {port} to answer", lambda path=path, port=port: http_status_and_body(path, port)[0])
-        tried = {
-            "no login": None,
-            "admin/admin": ("admin", "admin"),
-            "a wrong password": (login[0], login[1] + "-wrong"),
-            "the password": login,
-        }
-        answers = http_requests([(path, port, tried_login) for tried_login in tried.values()])
-        seen = dict(zip(tried, (status for status, _body in answers)))
-        assert seen == {"no login": 401, "admin/admin": 401, "a wrong password": 401, "the password": 200}, port
+    ]
+    tries = ["no login", "admin/admin", "a wrong password", "the password"]
+    requests = [
+        (path, port, tried_login)
+        for port, path, login in endpoints
+        for tried_login in (None, ("admin", "admin"), (login[0], login[1] + "-wrong"), login)
+    ]
+
+    def statuses_once_every_port_answers():
+        statuses = [status for status, _body in http_requests(requests)]
+        return statuses if None not in statuses else None
+
+    statuses = wait_for("an answer on every published port", statuses_once_every_port_answers)
+    seen = {
+        port: dict(zip(tries, statuses[index * len(tries) :])) for index, (port, _path, _login) in enumerate(endpoints)
+    }
+    expected = {"no login": 401, "admin/admin": 401, "a wrong password": 401, "the password": 200}
+    assert seen == {9090: expected, 9093: expected, 3000: expected}
 
 
 def test_prometheus_logs_in_to_itself_and_to_alertmanager():
@@ -159,15 +167,17 @@ def test_prometheus_logs_in_to_itself_and_to_alertmanager():
     wait_for("the prometheus and alertmanager jobs up, with their passwords", logged_in_jobs)
 
 
-def test_only_prometheus_alertmanager_and_grafana_publish_a_port():
-    manager = node("manager1")
-    services = manager.check_output("docker service ls --quiet").split()
-    specs = json.loads(manager.check_output("docker service inspect %s" % " ".join(services)))
+@pytest.fixture(scope="module")
+def service_specs():
+    return json.loads(node("manager1").check_output("docker service inspect $(docker service ls --quiet)"))
+
+
+def test_only_prometheus_alertmanager_and_grafana_publish_a_port(service_specs):
     published = {
         spec["Spec"]["Name"]: sorted(
             port["PublishedPort"] for port in spec["Spec"].get("EndpointSpec", {}).get("Ports", [])
         )
-        for spec in specs
+        for spec in service_specs
     }
     assert published == {
         f"{STACK}_prometheus": [9090],
@@ -178,12 +188,10 @@ def test_only_prometheus_alertmanager_and_grafana_publish_a_port():
     }
 
 
-def test_the_passwords_are_secrets_given_only_to_their_clients_and_in_no_environment_or_config():
+def test_the_passwords_are_secrets_given_only_to_their_clients_and_in_no_environment_or_config(service_specs):
     manager = node("manager1")
-    services = manager.check_output("docker service ls --quiet").split()
-    specs = json.loads(manager.check_output("docker service inspect %s" % " ".join(services)))
     secrets_of = {}
-    for spec in specs:
+    for spec in service_specs:
         container = spec["Spec"]["TaskTemplate"]["ContainerSpec"]
         assert not any(password in variable for password in PASSWORDS for variable in container.get("Env", []))
         # A secret whose content changed is a new version, <stack>_<name>-<12 hex digits>.
@@ -198,14 +206,13 @@ def test_the_passwords_are_secrets_given_only_to_their_clients_and_in_no_environ
         "prometheus_web_config",
     ]
     assert secrets_of[f"{STACK}_alertmanager"] == ["alertmanager_config", "alertmanager_web_config"]
-    grafana = next(spec for spec in specs if spec["Spec"]["Name"] == f"{STACK}_grafana")
+    grafana = next(spec for spec in service_specs if spec["Spec"]["Name"] == f"{STACK}_grafana")
     grafana_environment = grafana["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"]
     assert "GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/grafana_admin_password" in grafana_environment
 
-    configs = manager.check_output("docker config ls --quiet").split()
     config_data = "".join(
         base64.b64decode(config["Spec"]["Data"]).decode()
-        for config in json.loads(manager.check_output("docker config inspect %s" % " ".join(configs)))
+        for config in json.loads(manager.check_output("docker config inspect $(docker config ls --quiet)"))
     )
     assert not [password for password in PASSWORDS if password in config_data]
     # The servers get only hashes.
