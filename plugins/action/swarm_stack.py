@@ -18,6 +18,7 @@ __metaclass__ = type
 import base64
 
 from ansible.errors import AnsibleError
+from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.common.validation import check_type_dict, check_type_list
 from ansible.plugins.action import ActionBase
@@ -38,7 +39,12 @@ class ActionModule(ActionBase):
             try:
                 module_args.update(self._read_on_controller(module_args))
             except (AnsibleError, SwarmError, TypeError) as error:
-                result.update(failed=True, changed=False, msg=to_text(error))
+                # A path may hold a secret_env value: masked here as the module's no_log masks it in its messages.
+                secret_env = module_args.get('secret_env')
+                secrets = (
+                    set(to_text(value) for value in secret_env.values()) if isinstance(secret_env, dict) else set()
+                )
+                result.update(failed=True, changed=False, msg=remove_values(to_text(error), secrets))
                 return result
         wrap_async = self._task.async_val
         try:

@@ -234,3 +234,11 @@ def test_paths_interpolate_with_env_and_secret_env_as_the_module_does(playbook_d
         action = _Action(playbook_dir, dict(args, **variables))
         action.run()
         assert sorted(controller_files(action.module_args)) == [str(playbook_dir / 'files' / 'shop' / 'web.env')]
+
+
+def test_a_secret_env_value_in_a_path_that_fails_is_masked(tmp_path):
+    inline = dict(services=dict(web=dict(image='swarmops/web:1', env_file='./${TOKEN}.env')))
+    args = dict(name='shop', compose_source='controller', compose=[inline], project_dir=str(tmp_path))
+    result = _Action(tmp_path, dict(args, secret_env=dict(TOKEN='tok-4711'))).run()
+    assert result['failed'] is True and 'tok-4711' not in result['msg']
+    assert '%s/********.env on the controller' % tmp_path in result['msg']
