@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import read_local_node
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
@@ -21,6 +23,12 @@ SWARM_UNLOCK_ARGUMENT_SPEC = dict(
 
 
 def plan_swarm_unlock(client, params):
+    # Checked before the engine is asked, and never echoed: the key is a secret.
+    if not re.match(r'^SWMKEY-1-\S+$', params['unlock_key']):
+        raise SwarmError(
+            'unlock_key is not an unlock key: Swarm unlock keys look like SWMKEY-1-<key>; read the current one with '
+            'swarm_info (unlock_key: true) or `docker swarm unlock-key -q` on an unlocked manager.'
+        )
     local_node = read_local_node(client)
     plan = Plan(before=dict(local_node_state=local_node.state))
     plan.report = lambda check_mode: dict(local_node_state=read_local_node(client).state, node_id=local_node.node_id)

@@ -18,18 +18,26 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     desired_api_values,
     differing_options,
     duration_option,
+    non_negative,
     normalise,
     options_view,
 )
 
 # The swarm settings that can be changed on a live swarm, each declared once.
 SWARM_SPEC_OPTIONS = (
-    SpecOption('task_history_retention_limit', dict(type='int'), ('Orchestration', 'TaskHistoryRetentionLimit')),
-    SpecOption('snapshot_interval', dict(type='int'), ('Raft', 'SnapshotInterval')),
-    SpecOption('keep_old_snapshots', dict(type='int'), ('Raft', 'KeepOldSnapshots')),
-    SpecOption('log_entries_for_slow_followers', dict(type='int'), ('Raft', 'LogEntriesForSlowFollowers')),
-    SpecOption('heartbeat_tick', dict(type='int'), ('Raft', 'HeartbeatTick')),
-    SpecOption('election_tick', dict(type='int'), ('Raft', 'ElectionTick')),
+    SpecOption(
+        'task_history_retention_limit',
+        dict(type='int'),
+        ('Orchestration', 'TaskHistoryRetentionLimit'),
+        to_api=non_negative,
+    ),
+    SpecOption('snapshot_interval', dict(type='int'), ('Raft', 'SnapshotInterval'), to_api=non_negative),
+    SpecOption('keep_old_snapshots', dict(type='int'), ('Raft', 'KeepOldSnapshots'), to_api=non_negative),
+    SpecOption(
+        'log_entries_for_slow_followers', dict(type='int'), ('Raft', 'LogEntriesForSlowFollowers'), to_api=non_negative
+    ),
+    SpecOption('heartbeat_tick', dict(type='int'), ('Raft', 'HeartbeatTick'), to_api=non_negative),
+    SpecOption('election_tick', dict(type='int'), ('Raft', 'ElectionTick'), to_api=non_negative),
     duration_option('dispatcher_heartbeat_period', ('Dispatcher', 'HeartbeatPeriod')),
     duration_option('node_cert_expiry', ('CAConfig', 'NodeCertExpiry')),
     SpecOption('autolock_managers', dict(type='bool'), ('EncryptionConfig', 'AutoLockManagers')),

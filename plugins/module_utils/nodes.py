@@ -133,10 +133,12 @@ _GERUNDS = dict(demote='demoting', remove='removing')
 # -- labels ------------------------------------------------------------------------------------
 
 
-def label_value(value):
+def label_value(value, option_name='labels'):
     """Node labels are strings; a label without a value (``ssd:`` in YAML) has the empty string as its value."""
     if value is None:
         return ''
+    if isinstance(value, (dict, list, tuple)):
+        raise SwarmError('%s must be a string or a number, not %r.' % (option_name, value))
     if isinstance(value, bool):
         return 'true' if value else 'false'
     return str(value)
@@ -149,7 +151,7 @@ def desired_labels(live_labels, params):
     if wanted is None:
         labels = dict(live_labels or {})
     else:
-        wanted = dict((key, label_value(value)) for key, value in wanted.items())
+        wanted = dict((key, label_value(value, 'labels.%s' % key)) for key, value in wanted.items())
         labels = wanted if params['labels_state'] == 'replace' else dict(live_labels or {}, **wanted)
     for key in to_remove:
         labels.pop(key, None)

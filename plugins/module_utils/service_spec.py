@@ -27,6 +27,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     duration_option,
     file_mode_to_int,
     int_to_file_mode,
+    non_negative,
     normalise,
     size_to_bytes,
     unordered,
@@ -79,6 +80,8 @@ def _string_value(value, option_name):
     # YAML turns yes/no/true into booleans; their string form is ambiguous ("True" or "true"), so ask for quotes.
     if isinstance(value, bool):
         raise SwarmError('%s is the boolean %r; quote it to say which string is meant.' % (option_name, value))
+    if isinstance(value, (dict, list, tuple)):
+        raise SwarmError('%s must be a string or a number, not %r.' % (option_name, value))
     return '' if value is None else str(value)
 
 
@@ -112,6 +115,72 @@ def _same_constraints(desired, live):
 
 def _spaceless(constraints):
     return [re.sub(r'\s*(==|!=)\s*', r'\1', item.strip()) for item in constraints or []]
+
+
+# -- names, image references, constraints: what the engine would refuse, refused here first ------
+
+# Swarm's own rules (swarmkit's controlapi): a service name is one DNS label of at most 63 characters.
+_DNS_LABEL = re.compile(r'^[a-zA-Z0-9](?:[-_]*[a-zA-Z0-9]+)*$')
+_SERVICE_NAME_LIMIT = 63
+# The grammar of docker image references (distribution/reference): [domain/]path[:tag][@digest].
+_DOMAIN_COMPONENT = r'(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])'
+_PATH_COMPONENT = r'[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*'
+_IMAGE_REFERENCE = re.compile(
+    r'^(?:(?:%(d)s(?:\.%(d)s)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?/)?%(p)s(?:/%(p)s)*'
+    r'(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$'
+    % dict(d=_DOMAIN_COMPONENT, p=_PATH_COMPONENT)
+)
+# Placement constraints as swarmkit parses them: "key==value" or "key!=value", keys it knows.
+_CONSTRAINT_VALUE = re.compile(r'^[a-z0-9:\-_\s.*()?+\[\]\\^$|/]+$', re.IGNORECASE)
+_CONSTRAINT_KEYS = ('node.id', 'node.hostname', 'node.role', 'node.platform.os', 'node.platform.arch')
+_CONSTRAINT_KEY_PREFIXES = ('node.labels.', 'engine.labels.')
+
+
+def check_service_name(name, option_name='name'):
+    """Refuse a service name the engine would refuse ("name must be valid as a DNS name component")."""
+    if not isinstance(name, str) or not _DNS_LABEL.match(name) or len(name) > _SERVICE_NAME_LIMIT:
+        raise SwarmError(
+            '%s %r is not a valid service name: Swarm needs a DNS label (letters, digits, "-" and "_", starting and '
+            'ending with a letter or digit, at most %d characters).' % (option_name, name, _SERVICE_NAME_LIMIT)
+        )
+    return name
+
+
+def check_image_reference(reference, option_name='image'):
+    """Refuse an image reference that is not [registry/]repository[:tag][@digest] (repository in lowercase)."""
+    if not isinstance(reference, str) or not _IMAGE_REFERENCE.match(reference):
+        raise SwarmError(
+            '%s %r is not a valid image reference: write [registry[:port]/]repository[:tag][@digest], the '
+            'repository in lowercase letters, digits and separators, the tag at most 128 characters of letters, '
+            'digits, "_", "." and "-".' % (option_name, reference)
+        )
+    return reference
+
+
+def check_constraints(constraints, option_name='placement.constraints'):
+    """Refuse placement constraints the engine cannot parse, or whose key no node has (they never match)."""
+    for constraint in constraints or []:
+        operator = '==' if '==' in constraint else '!=' if '!=' in constraint else None
+        key, value = [part.strip() for part in constraint.split(operator, 1)] if operator else ('', '')
+        if operator is None or not value or not _CONSTRAINT_VALUE.match(value):
+            raise SwarmError(
+                '%s: %r is not a constraint: write key==value or key!=value, for example node.role==manager or '
+                'node.labels.zone!=a.' % (option_name, constraint)
+            )
+        if key not in _CONSTRAINT_KEYS and not (key.startswith(_CONSTRAINT_KEY_PREFIXES) and key[-1] != '.'):
+            raise SwarmError(
+                '%s: %r names %r, which no node has: the keys are %s, node.labels.<label> and '
+                'engine.labels.<label>.' % (option_name, constraint, key, ', '.join(_CONSTRAINT_KEYS))
+            )
+    return constraints
+
+
+def _image_option(value, option_name):
+    return check_image_reference(value, option_name)
+
+
+def _constraints_option(value, option_name):
+    return check_constraints([str(item) for item in value], option_name)
 
 
 # -- image ---------------------------------------------------------------------------------
@@ -153,10 +222,20 @@ def _env_from_params(params):
     if isinstance(env, dict):
         entries.extend('%s=%s' % (key, _string_value(value, 'env.%s' % key)) for key, value in env.items())
     elif env is not None:
-        entries.extend(str(item) for item in env)
+        entries.extend(_scalar_items(env, 'env', 'a mapping of variables or a list of "NAME=value" strings'))
     if env is None and not params.get('env_files'):
         return None
     return entries
+
+
+def _scalar_items(value, option_name, expected):
+    """The items of a raw option that takes a list of strings, as strings; anything else is refused, naming it.
+
+    A lone string is refused too: iterating it would make one entry per character.
+    """
+    if not isinstance(value, (list, tuple)) or any(isinstance(item, (dict, list, tuple)) for item in value):
+        raise SwarmError('%s must be %s, not %r.' % (option_name, expected, value))
+    return [str(item) for item in value]
 
 
 def _env_file_entries(path):
@@ -204,7 +283,8 @@ def _hosts_to_api(value, option_name):
     if isinstance(value, dict):
         pairs = value.items()
     else:
-        pairs = [str(item).split(':', 1) for item in value]
+        items = _scalar_items(value, option_name, 'a mapping of hostname to ip or a list of "hostname:ip" strings')
+        pairs = [item.split(':', 1) for item in items]
         if any(len(pair) != 2 for pair in pairs):
             raise SwarmError('%s entries must be "hostname:ip" (or give a mapping of hostname to ip).' % option_name)
     return sorted('%s %s' % (ip, host) for host, ip in pairs)
@@ -622,7 +702,7 @@ _MOUNT_SUBOPTIONS = dict(
 )
 
 SERVICE_OPTIONS = (
-    SpecOption('image', dict(type='str'), CONTAINER + ('Image',), same=_same_image),
+    SpecOption('image', dict(type='str'), CONTAINER + ('Image',), to_api=_image_option, same=_same_image),
     SpecOption('command', dict(type='raw', aliases=['args']), CONTAINER + ('Args',), to_api=_command_line),
     SpecOption('entrypoint', dict(type='raw'), CONTAINER + ('Command',), to_api=_command_line),
     SpecOption(
@@ -765,7 +845,13 @@ SERVICE_OPTIONS = (
         'placement',
         ('TaskTemplate', 'Placement'),
         (
-            SpecOption('constraints', dict(type='list', elements='str'), ('Constraints',), same=_same_constraints),
+            SpecOption(
+                'constraints',
+                dict(type='list', elements='str'),
+                ('Constraints',),
+                to_api=_constraints_option,
+                same=_same_constraints,
+            ),
             SpecOption(
                 'preferences',
                 dict(type='list', elements='dict', options=dict(spread=dict(type='str', required=True))),
@@ -808,6 +894,7 @@ SERVICE_OPTIONS = (
         'replicas',
         dict(type='int'),
         _replicas_path,
+        to_api=non_negative,
         api_default=1,
         description='replicas applies only to replicated and replicated-job services.',
     ),

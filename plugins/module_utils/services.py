@@ -19,7 +19,11 @@ import time
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.facts import service_facts, task_name
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
-from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import SERVICE_OPTIONS, mode_of
+from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import (
+    SERVICE_OPTIONS,
+    check_service_name,
+    mode_of,
+)
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     apply_to_spec,
     argument_spec_of,
@@ -124,9 +128,14 @@ def plan_service(client, params):
     elif params['rollback']:
         plan = _plan_rollback(client, params, service, outcome)
     else:
+        check_service_name(name)
         references = ServiceReferences(client)
         desired = desired_api_values(SERVICE_OPTIONS, params, references)
         _check_api_version(client, desired)
+        others = [other for other in client.services() or [] if (other.get('Spec') or {}).get('Name') != name]
+        check_against_swarm(
+            client.nodes() or [], others, desired_spec(params, desired, live_spec_of(service) if service else {})
+        )
         if service is None:
             plan = _plan_creation(client, params, desired, references, outcome)
         else:
@@ -634,6 +643,67 @@ def _comparable_task_spec(template):
     template = copy.deepcopy(template or {})
     template.pop('Runtime', None)
     return normalise(template)
+
+
+def check_against_swarm(nodes, other_services, spec):
+    """Refuse, before any write, a spec the engine would accept and then never run, or refuse only late: placement
+    constraints that no node satisfies, and published ports another service holds."""
+    _check_placement(nodes, spec)
+    _check_published_ports(other_services, spec)
+
+
+def _check_placement(nodes, spec):
+    constraints = ((spec.get('TaskTemplate') or {}).get('Placement') or {}).get('Constraints') or []
+    mode = spec.get('Mode') or {}
+    # A global service may wait for nodes that will match later; a replicated one would wait for ever.
+    if not constraints or 'Global' in mode or 'GlobalJob' in mode or _REPLICAS.live_value(spec) == 0:
+        return
+    verdicts = [node_matches(node, constraints) for node in nodes]
+    if not verdicts or None in verdicts or any(verdicts):
+        return
+    raise SwarmError(
+        'No node matches the placement constraints of service %s (%s), so its tasks could never run. The nodes: %s.'
+        % (spec.get('Name'), ', '.join(constraints), '; '.join(_node_summary(node) for node in nodes))
+    )
+
+
+def _node_summary(node):
+    node_spec = node.get('Spec') or {}
+    labels = ', '.join('%s=%s' % item for item in sorted((node_spec.get('Labels') or {}).items()))
+    return '%s (%s%s)' % (
+        (node.get('Description') or {}).get('Hostname') or node.get('ID'),
+        node_spec.get('Role'),
+        ', labels ' + labels if labels else '',
+    )
+
+
+def _check_published_ports(services, spec):
+    """A port published in ingress mode is taken on every node: no other service may publish it, in any mode."""
+    wanted = [port for port in (spec.get('EndpointSpec') or {}).get('Ports') or [] if port.get('PublishedPort')]
+    for service in services:
+        held = (service.get('Endpoint') or {}).get('Ports') or (
+            (service.get('Spec') or {}).get('EndpointSpec') or {}
+        ).get('Ports')
+        for port in wanted:
+            for other in held or []:
+                same_port = (other.get('PublishedPort'), other.get('Protocol') or 'tcp') == (
+                    port['PublishedPort'],
+                    port.get('Protocol') or 'tcp',
+                )
+                modes = (port.get('PublishMode') or 'ingress', other.get('PublishMode') or 'ingress')
+                if same_port and 'ingress' in modes:
+                    raise SwarmError(
+                        'publish: port %d/%s of service %s (%s mode) is already published by service %s (%s mode); '
+                        'a port published in ingress mode is taken on every node. Choose another published port.'
+                        % (
+                            port['PublishedPort'],
+                            port.get('Protocol') or 'tcp',
+                            spec.get('Name'),
+                            modes[0],
+                            service['Spec']['Name'],
+                            modes[1],
+                        )
+                    )
 
 
 def node_matches(node, constraints):

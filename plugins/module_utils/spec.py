@@ -116,6 +116,13 @@ def int_to_file_mode(number):
     return '%04o' % number
 
 
+def non_negative(value, option_name='value'):
+    """A count or limit the engine reads as unsigned: a negative one is refused here, naming the option."""
+    if value < 0:
+        raise SwarmError('%s must be 0 or more, not %d.' % (option_name, value))
+    return value
+
+
 def unordered(key=None):
     """A ``same`` hook for lists whose order means nothing; ``key`` sorts their items (default: their JSON)."""
 

@@ -19,7 +19,13 @@ __metaclass__ = type
 
 from fractions import Fraction
 
+from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.compose import ComposeError
+from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import (
+    check_constraints,
+    check_image_reference,
+    check_service_name,
+)
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import duration_to_ns, size_to_bytes
 
 STACK_NAMESPACE_LABEL = 'com.docker.stack.namespace'
@@ -156,6 +162,7 @@ def service_spec(specs, project, name):
     if not service['image']:
         raise ComposeError('image is missing: every service of a stack needs one')
     deploy = service['deploy']
+    _check_service(scoped(stack, name), service, deploy)
     container = dict(Image=service['image'], Labels=_labelled(stack, service['labels']))
     _put(container, 'Command', service['entrypoint'])
     _put(container, 'Args', service['command'])
@@ -226,6 +233,16 @@ def service_spec(specs, project, name):
     _put(spec, 'UpdateConfig', _rollout(deploy.get('update_config')))
     _put(spec, 'RollbackConfig', _rollout(deploy.get('rollback_config')))
     return spec
+
+
+def _check_service(service_name, service, deploy):
+    """What the engine would refuse only after the stack's networks and earlier services were created."""
+    try:
+        check_service_name(service_name, 'the service name')
+        check_image_reference(service['image'])
+        check_constraints((deploy.get('placement') or {}).get('constraints'), 'deploy.placement.constraints')
+    except SwarmError as error:
+        raise ComposeError(str(error))
 
 
 def _put(mapping, key, value):

@@ -30,7 +30,12 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.client import Engin
 from ansible_collections.swarmops.swarm.plugins.module_utils.compose import ControllerFiles, load_project
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import SERVICE_OPTIONS, mode_of
-from ansible_collections.swarmops.swarm.plugins.module_utils.services import Rollout, live_spec_of, stability_seconds
+from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
+    Rollout,
+    check_against_swarm,
+    live_spec_of,
+    stability_seconds,
+)
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     changed_options,
     get_path,
@@ -251,6 +256,11 @@ def _plan_deployment(deployment, specs):
     live = deployment.live
     plan = Plan(before={}, after={})
     _check_externals(live, specs)
+    if specs.services:
+        nodes = deployment.client.nodes() or []
+        others = [service for service in live.services if not live.in_stack(service)]
+        for spec in specs.services.values():
+            check_against_swarm(nodes, others, spec)
     stack_services = live.stack_services()
     desired_names = set(spec['Name'] for spec in specs.services.values())
     for spec in specs.services.values():

@@ -465,6 +465,9 @@ options:
       constraints:
         description:
           - Constraints such as V(node.role==worker) or V(node.labels.zone!=dmz). The order does not matter.
+          - The keys are V(node.id), V(node.hostname), V(node.role), V(node.platform.os), V(node.platform.arch),
+            V(node.labels.<label>) and V(engine.labels.<label>). A replicated service whose constraints no node of the
+            swarm matches is refused before anything is written (its tasks could never run).
         type: list
         elements: str
       preferences:
@@ -582,6 +585,9 @@ options:
   publish:
     description:
       - Ports published outside the swarm (C(EndpointSpec.Ports)). When given, they become exactly these.
+      - A port published in ingress mode is taken on every node, so a published port that another service holds in
+        ingress mode, or that this service wants in ingress mode while another service publishes it, is refused before
+        anything is written.
     type: list
     elements: dict
     suboptions:

@@ -48,3 +48,12 @@ def test_a_wrong_key_fails_and_the_node_stays_locked():
 def test_a_node_outside_a_swarm_has_nothing_to_unlock():
     plan = run(LockedEngine(state='inactive'))
     assert not plan.changed and 'not in a swarm' in plan.warnings[0]
+
+
+@pytest.mark.parametrize('key', ['open sesame', 'SWMKEY-1- spaced', 'SWMKEY-2-abc'])
+def test_a_key_that_is_no_unlock_key_is_refused_before_the_engine_is_asked_and_not_shown(key):
+    engine = LockedEngine(state='locked')
+    with pytest.raises(SwarmError) as refused:
+        run(engine, key=key)
+    assert str(refused.value).startswith('unlock_key is not an unlock key') and key not in str(refused.value)
+    assert engine.writes() == []

@@ -432,3 +432,8 @@ def test_removing_a_manager_that_would_cost_quorum_is_refused_with_the_arithmeti
         run(cluster, node='manager2', state='absent', force=True)
     assert [call[0] for call in cluster.writes()] == ['node_update']
     assert cluster.node('manager2')['Spec']['Role'] == 'manager'
+
+
+def test_a_label_value_that_is_no_string_is_refused_naming_the_label():
+    with pytest.raises(SwarmError, match=r"^labels.zone must be a string or a number, not \{'a': 1\}"):
+        desired_labels(LIVE_LABELS, params(labels=dict(zone=dict(a=1))))

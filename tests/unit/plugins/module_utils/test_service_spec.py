@@ -10,7 +10,13 @@ import copy
 import pytest
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
-from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import SERVICE_OPTIONS, mode_of
+from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import (
+    SERVICE_OPTIONS,
+    check_constraints,
+    check_image_reference,
+    check_service_name,
+    mode_of,
+)
 from ansible_collections.swarmops.swarm.plugins.module_utils.services import ServiceReferences
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     apply_to_spec,
@@ -413,3 +419,70 @@ def test_suboptions_are_declared_without_defaults_so_unset_ones_stay_unmanaged()
         assert 'default' not in spec, name
         for suboption in (spec.get('options') or {}).values() if spec.get('type') == 'dict' else ():
             assert 'default' not in suboption, name
+
+
+# -- bad input refused before the engine sees it ------------------------------------------------
+
+
+@pytest.mark.parametrize('name', ['web', 'web_front', 'a-b-1', 'x' * 63])
+def test_service_names_swarm_accepts(name):
+    assert check_service_name(name) == name
+
+
+@pytest.mark.parametrize('name', ['web!', '-web', 'web-', 'web.front', '', 'x' * 64])
+def test_service_names_that_are_no_dns_label_are_refused(name):
+    with pytest.raises(SwarmError, match=r"name '.*' is not a valid service name"):
+        check_service_name(name)
+
+
+@pytest.mark.parametrize(
+    'image',
+    ['busybox', 'swarmops/web:1', 'registry.example.org:5000/team/app:2.1', 'localhost/x', 'a/b@sha256:' + 'a' * 64],
+)
+def test_image_references_docker_accepts(image):
+    assert check_image_reference(image) == image
+
+
+@pytest.mark.parametrize('image', ['Swarmops/Web::1', 'swarmops/web:1:2', 'UPPER', 'a b', '', 'web@sha256:short'])
+def test_bad_image_references_are_refused_naming_the_option(image):
+    with pytest.raises(SwarmError, match=r'^image .* is not a valid image reference'):
+        check_image_reference(image)
+
+
+def test_constraints_the_engine_parses_are_kept():
+    constraints = ['node.role == manager', 'node.labels.zone!=a', 'engine.labels.ssd==true', 'node.hostname==n-1']
+    assert check_constraints(constraints) == constraints
+
+
+@pytest.mark.parametrize(
+    'constraint, reason',
+    [
+        ('node.role=manager', 'is not a constraint'),
+        ('node.role manager', 'is not a constraint'),
+        ('node.role==', 'is not a constraint'),
+        ('node.colour==red', 'which no node has'),
+        ('node.labels.==a', 'which no node has'),
+    ],
+)
+def test_constraints_the_engine_cannot_use_are_refused(constraint, reason):
+    with pytest.raises(SwarmError, match=reason) as refused:
+        check_constraints([constraint], 'placement.constraints')
+    assert str(refused.value).startswith('placement.constraints: %r' % constraint)
+
+
+@pytest.mark.parametrize(
+    'params, message',
+    [
+        (dict(replicas=-1), 'replicas must be 0 or more'),
+        (dict(env=dict(A=dict(b=1))), 'env.A must be a string or a number'),
+        (dict(env='A=1'), 'env must be a mapping of variables or a list'),
+        (dict(env=[['A', '1']]), 'env must be a mapping of variables or a list'),
+        (dict(hosts=True), 'hosts must be a mapping of hostname to ip'),
+        (dict(labels=dict(tier=['web'])), 'labels.tier must be a string or a number'),
+        (dict(image='Web:1'), 'image .Web:1. is not a valid image reference'),
+        (dict(placement=dict(constraints=['node.role=manager'])), 'placement.constraints: .node.role=manager.'),
+    ],
+)
+def test_option_values_of_the_wrong_shape_are_refused_naming_the_option(params, message):
+    with pytest.raises(SwarmError, match=message):
+        desired_api_values(SERVICE_OPTIONS, params, REFERENCES)

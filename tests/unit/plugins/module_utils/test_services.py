@@ -10,6 +10,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.client import Swarm
 from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
     SWARM_SERVICE_ARGUMENT_SPEC,
     Rollout,
+    check_against_swarm,
     node_matches,
     plan_service,
 )
@@ -405,3 +406,76 @@ def test_a_waited_update_says_how_long_and_for_what(fake_time):
     assert plan.report(False)['waited_seconds'] == 2.0
     with pytest.raises(SwarmError, match='wait_stability must not be negative'):
         plan_service(engine, params(name='apimin', wait_stability=-1))
+
+
+# -- refused before any write: what the swarm would accept and never run ------------------------
+
+SWARM_NODES = [
+    dict(ID='n1', Description=dict(Hostname='manager1'), Spec=dict(Role='manager', Labels={})),
+    dict(ID='n2', Description=dict(Hostname='worker1'), Spec=dict(Role='worker', Labels={'zone': 'a'})),
+]
+
+
+def placed(constraints, mode=None):
+    return dict(
+        Name='web',
+        Mode=mode or {'Replicated': {'Replicas': 2}},
+        TaskTemplate=dict(Placement=dict(Constraints=constraints)),
+    )
+
+
+def test_constraints_no_node_matches_are_refused_naming_them_and_the_nodes():
+    with pytest.raises(SwarmError) as refused:
+        check_against_swarm(SWARM_NODES, [], placed(['node.labels.zone==b']))
+    assert str(refused.value).startswith(
+        'No node matches the placement constraints of service web (node.labels.zone==b)'
+    )
+    assert 'manager1 (manager); worker1 (worker, labels zone=a)' in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    'spec',
+    [
+        placed(['node.labels.zone==a']),
+        placed(['node.role!=manager']),
+        placed(['node.labels.zone==b'], mode={'Global': {}}),
+        placed(['node.labels.zone==b'], mode={'Replicated': {'Replicas': 0}}),
+    ],
+    ids=['matches', 'not-equal', 'global-waits-for-nodes', 'scaled-to-zero'],
+)
+def test_constraints_some_node_matches_or_that_may_wait_pass(spec):
+    check_against_swarm(SWARM_NODES, [], spec)
+
+
+def publishing(name, *ports):
+    return dict(
+        Spec=dict(Name=name),
+        Endpoint=dict(
+            Ports=[dict(PublishedPort=port, TargetPort=80, Protocol='tcp', PublishMode=mode) for port, mode in ports]
+        ),
+    )
+
+
+def wanting(*ports):
+    return dict(
+        Name='web',
+        EndpointSpec=dict(Ports=[dict(PublishedPort=port, TargetPort=80, PublishMode=mode) for port, mode in ports]),
+    )
+
+
+@pytest.mark.parametrize(
+    'mine, theirs',
+    [('ingress', 'ingress'), ('host', 'ingress'), ('ingress', 'host')],
+)
+def test_a_port_another_service_holds_in_ingress_mode_is_refused(mine, theirs):
+    with pytest.raises(SwarmError) as refused:
+        check_against_swarm(SWARM_NODES, [publishing('occupant', (8080, theirs))], wanting((8080, mine)))
+    assert str(refused.value).startswith(
+        'publish: port 8080/tcp of service web (%s mode) is already published by service occupant (%s mode)'
+        % (mine, theirs)
+    )
+
+
+def test_host_mode_ports_on_both_sides_and_other_ports_pass():
+    occupant = publishing('occupant', (8080, 'host'), (9000, 'ingress'))
+    check_against_swarm(SWARM_NODES, [occupant], wanting((8080, 'host'), (9001, 'ingress')))

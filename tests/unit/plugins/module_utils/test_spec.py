@@ -100,3 +100,10 @@ def test_normalise_keeps_empty_label_values():
     assert normalise({'a': '', 'b': None}) == {'a': ''}
     assert normalise({}) is None
     assert normalise([]) is None
+
+
+@pytest.mark.parametrize('option', ['task_history_retention_limit', 'snapshot_interval', 'heartbeat_tick'])
+def test_negative_counts_are_refused_naming_the_option(option):
+    with pytest.raises(SwarmError, match='^%s must be 0 or more, not -2' % option):
+        desired_api_values(SWARM_SPEC_OPTIONS, {option: -2})
+    assert desired_api_values(SWARM_SPEC_OPTIONS, {option: 0}) == {option: 0}

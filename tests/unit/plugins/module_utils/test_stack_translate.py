@@ -358,3 +358,21 @@ def test_the_translation_does_not_change_the_project():
     translate_stack('y', project)
     assert project.services == before
     assert os.path.basename(FULL) == 'stack.yml'
+
+
+@pytest.mark.parametrize(
+    'name, keys, message',
+    [
+        ('web!', {}, r"services\.web!: the service name 's_web!' is not a valid service name"),
+        ('web', dict(image='swarmops/web:1:2'), r"services\.web: image 'swarmops/web:1:2' is not a valid image"),
+        (
+            'web',
+            dict(deploy=dict(placement=dict(constraints=['node.role manager']))),
+            r"services\.web: deploy\.placement\.constraints: 'node\.role manager' is not a constraint",
+        ),
+    ],
+)
+def test_what_the_engine_would_refuse_fails_the_translation_naming_the_service(name, keys, message):
+    keys.setdefault('image', 'swarmops/web:1')
+    with pytest.raises(ComposeError, match=message):
+        translate(dict(services={name: keys}))
