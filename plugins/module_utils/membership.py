@@ -194,6 +194,11 @@ def _join(client, params, token):
     except WaitTimeout as error:
         _abandon_join(client)
         raise SwarmError('%s. The join was abandoned and the node left as it was (not in a swarm).' % error)
+    except SwarmError as error:
+        # A join the swarm refused after accepting the request (a token of another swarm, a tampered one) leaves
+        # the node in the error state; it goes back to being in no swarm, as after a refusal at once.
+        _abandon_join(client)
+        raise SwarmError('%s The node was left as it was (not in a swarm).' % error)
 
 
 def _membership_settled(client):

@@ -645,11 +645,12 @@ def _comparable_task_spec(template):
     return normalise(template)
 
 
-def check_against_swarm(nodes, other_services, spec):
+def check_against_swarm(nodes, other_services, spec, ports_option='publish'):
     """Refuse, before any write, a spec the engine would accept and then never run, or refuse only late: placement
-    constraints that no node satisfies, and published ports another service holds."""
+    constraints that no node satisfies, and published ports another service holds (``ports_option`` names where
+    the ports were given)."""
     _check_placement(nodes, spec)
-    _check_published_ports(other_services, spec)
+    _check_published_ports(other_services, spec, ports_option)
 
 
 def _check_placement(nodes, spec):
@@ -677,7 +678,7 @@ def _node_summary(node):
     )
 
 
-def _check_published_ports(services, spec):
+def _check_published_ports(services, spec, ports_option):
     """A port published in ingress mode is taken on every node: no other service may publish it, in any mode."""
     wanted = [port for port in (spec.get('EndpointSpec') or {}).get('Ports') or [] if port.get('PublishedPort')]
     for service in services:
@@ -693,9 +694,10 @@ def _check_published_ports(services, spec):
                 modes = (port.get('PublishMode') or 'ingress', other.get('PublishMode') or 'ingress')
                 if same_port and 'ingress' in modes:
                     raise SwarmError(
-                        'publish: port %d/%s of service %s (%s mode) is already published by service %s (%s mode); '
+                        '%s: port %d/%s of service %s (%s mode) is already published by service %s (%s mode); '
                         'a port published in ingress mode is taken on every node. Choose another published port.'
                         % (
+                            ports_option,
                             port['PublishedPort'],
                             port.get('Protocol') or 'tcp',
                             spec.get('Name'),

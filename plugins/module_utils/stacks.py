@@ -259,8 +259,8 @@ def _plan_deployment(deployment, specs):
     if specs.services:
         nodes = deployment.client.nodes() or []
         others = [service for service in live.services if not live.in_stack(service)]
-        for spec in specs.services.values():
-            check_against_swarm(nodes, others, spec)
+        for name, spec in specs.services.items():
+            check_against_swarm(nodes, others, spec, ports_option='services.%s.ports' % name)
     stack_services = live.stack_services()
     desired_names = set(spec['Name'] for spec in specs.services.values())
     for spec in specs.services.values():

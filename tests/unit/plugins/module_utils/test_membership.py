@@ -162,6 +162,18 @@ def test_a_refused_join_leaves_the_node_as_it_was():
     assert engine.state == 'inactive'
 
 
+def test_a_join_the_swarm_refuses_after_accepting_it_leaves_the_node_as_it_was():
+    engine = FakeEngine()
+
+    def accept_then_fail(request, timeout=None):
+        engine.state = 'error'
+
+    engine.swarm_join = accept_then_fail
+    with pytest.raises(SwarmError, match='swarm state is "error".*The node was left as it was'):
+        run(engine, join_token=WORKER_TOKEN)
+    assert engine.calls[-1] == ('swarm_leave', True) and engine.state == 'inactive'
+
+
 def test_a_join_that_never_completes_is_abandoned(monkeypatch):
     engine = FakeEngine()
 
