@@ -13,7 +13,7 @@ import binascii
 import hashlib
 import re
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import SWARM_SPEC_OPTIONS
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
@@ -187,7 +187,16 @@ def _update_ca(client, desired, ca_config_changes):
         spec.setdefault('CAConfig', {}).update(ca_config_changes)
         client.swarm_update(spec, live['Version']['Index'])
 
-    client.retry_out_of_sequence(read_and_write)
+    try:
+        client.retry_out_of_sequence(read_and_write)
+    except EngineError as error:
+        # The engine checks the pair before it changes anything; say which options do not belong together.
+        if 'certificate key mismatch' in str(error):
+            raise SwarmError(
+                'signing_ca_key is not the private key of signing_ca_cert (the engine answered "certificate key '
+                'mismatch"): give the key that belongs to that certificate. The swarm CA was not changed.'
+            )
+        raise
 
 
 def _report(client, params, plan, wait_for_rotation):

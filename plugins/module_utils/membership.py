@@ -184,7 +184,10 @@ def _join(client, params, token):
         # (wrong token, unreachable manager) should end the attempt.
         if 'continue in the background' not in error.explanation:
             _abandon_join(client)
-            raise SwarmError('%s. The node was left as it was (not in a swarm).' % error)
+            raise SwarmError(
+                '%s.%s The node was left as it was (not in a swarm).'
+                % (error, _refusal_hint(error.explanation, params['remote_addrs']))
+            )
     try:
         wait_until(
             lambda: _membership_settled(client),
@@ -199,6 +202,19 @@ def _join(client, params, token):
         # the node in the error state; it goes back to being in no swarm, as after a refusal at once.
         _abandon_join(client)
         raise SwarmError('%s The node was left as it was (not in a swarm).' % error)
+
+
+def _refusal_hint(explanation, remote_addrs):
+    """What the engine's refusal of a token means for the task, in the option's terms."""
+    if 'remote CA does not match fingerprint' in explanation:
+        return (
+            ' The join token belongs to another swarm: the root CA it names is not the one of the managers at %s. '
+            'Read the token from a manager of that swarm (swarm_init\'s join_tokens or `docker swarm join-token -q`).'
+            % ', '.join(remote_addrs)
+        )
+    if 'valid join token is necessary' in explanation:
+        return ' The join token is not one of that swarm\'s current tokens: mistyped, or rotated since it was read.'
+    return ''
 
 
 def _membership_settled(client):

@@ -9,7 +9,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.ca import (
     fingerprint,
     plan_swarm_ca,
 )
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
 from tests.unit.fake_engine import load_fixture
 
 LIVE_ROOT = load_fixture('swarm_inspect.json')['TLSInfo']['TrustRoot']
@@ -156,3 +156,20 @@ def test_external_cas_and_expiry_are_compared_and_updated():
 def test_rotate_and_a_given_certificate_exclude_each_other():
     with pytest.raises(SwarmError, match='cannot be combined with signing_ca_cert'):
         run(FakeCAEngine(), rotate=True, signing_ca_cert=OTHER_ROOT, signing_ca_key='KEY')
+
+
+def test_a_key_that_does_not_belong_to_the_certificate_is_reported_naming_both_options():
+    engine = FakeCAEngine()
+
+    def refuse(spec, version, **rotations):
+        raise EngineError(
+            'Could not update the swarm settings: the Docker engine at unix:///var/run/docker.sock answered: '
+            'rpc error: code = InvalidArgument desc = certificate key mismatch',
+            status_code=400,
+            explanation='rpc error: code = InvalidArgument desc = certificate key mismatch',
+        )
+
+    engine.swarm_update = refuse
+    with pytest.raises(SwarmError, match='^signing_ca_key is not the private key of signing_ca_cert') as refused:
+        run(engine, signing_ca_cert=OTHER_ROOT, signing_ca_key='OTHER KEY')
+    assert 'OTHER KEY' not in str(refused.value)

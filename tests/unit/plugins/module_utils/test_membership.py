@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+import re
 import pytest
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
@@ -159,6 +160,33 @@ def test_a_refused_join_leaves_the_node_as_it_was():
     engine.swarm_join = refuse
     with pytest.raises(SwarmError, match='invalid join token. The node was left as it was'):
         run(engine, join_token=WORKER_TOKEN)
+    assert engine.state == 'inactive'
+
+
+@pytest.mark.parametrize(
+    'explanation, meaning',
+    [
+        (
+            'remote CA does not match fingerprint. Expected: 1922',
+            'The join token belongs to another swarm: the root CA it names is not the one of the managers at m1:2377',
+        ),
+        (
+            'rpc error: code = InvalidArgument desc = A valid join token is necessary to join this cluster',
+            "The join token is not one of that swarm's current tokens",
+        ),
+    ],
+)
+def test_a_token_the_swarm_refuses_is_explained(explanation, meaning):
+    engine = FakeEngine()
+
+    def refuse(request, timeout=None):
+        raise EngineError(
+            'Could not join the swarm at m1:2377: ' + explanation, status_code=500, explanation=explanation
+        )
+
+    engine.swarm_join = refuse
+    with pytest.raises(SwarmError, match=re.escape(meaning)):
+        run(engine, join_token=WORKER_TOKEN, remote_addrs=['m1:2377'])
     assert engine.state == 'inactive'
 
 
