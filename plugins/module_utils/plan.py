@@ -44,6 +44,9 @@ class Plan:
         self.after = after if after is not None else copy.deepcopy(self.before)
         self.warnings = []
         self.report = lambda check_mode: {}
+        # What a real run that changes nothing still does before it reports (read and wait, never write): a
+        # module that waits for convergence makes sure an earlier run's unfinished change converged.
+        self.settle = None
 
     def add(self, summary, apply):
         self.steps.append(PlanStep(summary, apply))
@@ -64,6 +67,8 @@ class Plan:
             return
         for step in self.steps:
             step.apply()
+        if not self.steps and self.settle is not None:
+            self.settle()
 
 
 def run_module(argument_spec, planner, **module_kwargs):

@@ -271,6 +271,10 @@ def _plan_update(client, params, service, desired, references, outcome):
             lambda: _create(client, params, spec, outcome),
         )
         return plan
+    if not changed and not params['force_update']:
+        if params['wait']:
+            plan.settle = lambda: _settle(client, params, service['ID'], outcome)
+        return plan
     if changed or params['force_update']:
         what = [_changes_summary(before, after, changed)] if changed else []
         if params['force_update']:
@@ -378,6 +382,15 @@ def _update(client, params, service_id, desired, outcome):
         )
 
 
+def _settle(client, params, service_id, outcome):
+    """A run that changes nothing still returns only once the service runs as declared: an earlier run may have
+    left a rollout unfinished (timed out, its manager gone, its tasks unplaceable then). A converged service costs
+    two reads and no wait; a paused update fails as it would have failed the run that started it."""
+    rollout = Rollout(client, service_id, settling=True, stability=stability_seconds(params))
+    if not rollout.converged_now():
+        _wait(outcome, rollout, params)
+
+
 def _roll_back(client, params, service_id, outcome):
     def read_and_write():
         service = client.service_inspect(service_id)
@@ -430,9 +443,20 @@ class Rollout:
     and why. Jobs are converged when their tasks completed; they have no window.
     """
 
-    def __init__(self, client, service_id, attempted_template=None, rolling_back=False, stability=None, clock=None):
+    def __init__(
+        self,
+        client,
+        service_id,
+        attempted_template=None,
+        rolling_back=False,
+        settling=False,
+        stability=None,
+        clock=None,
+    ):
         self._client = client
         self._service_id = service_id
+        # Settling: no update of this run to follow; the service's own last update only has to be finished.
+        self._settling = settling
         # The task template of the update this rollout follows: its tasks are the ones that can have failed it.
         self._attempted_template = _comparable_task_spec(attempted_template) if attempted_template else None
         self._rolling_back = rolling_back
@@ -505,8 +529,16 @@ class Rollout:
         monitor = ((service['Spec'].get('UpdateConfig') or {}).get('Monitor') or 0) / 1e9
         return monitor or _DEFAULT_STABILITY_SECONDS
 
+    def converged_now(self):
+        """Whether the service runs as declared at this moment, its last update finished: no stability window, as
+        its tasks have been running since before this run."""
+        service = self._client.service_inspect(self._service_id)
+        if (service.get('UpdateStatus') or {}).get('State') in self._failed_states() + ('updating', 'rollback_started'):
+            return False
+        return self._converged(service, self._client.tasks({'service': self._service_id}))[0]
+
     def _failed_states(self):
-        if self._rolling_back:
+        if self._rolling_back or self._settling:
             return ('rollback_paused', 'paused')
         return ('paused', 'rollback_paused', 'rollback_completed')
 
@@ -603,7 +635,7 @@ class Rollout:
     def _failure_message(self, service, tasks, update):
         name = service['Spec']['Name']
         state = update.get('State')
-        if self._rolling_back:
+        if self._rolling_back or state == 'rollback_paused':
             headline = 'Service %s: the rollback did not finish: it is %s (%s).' % (name, state, update.get('Message'))
         elif state == 'paused':
             headline = (

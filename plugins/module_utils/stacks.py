@@ -296,7 +296,25 @@ def _plan_deployment(deployment, specs):
         _plan_service(deployment, plan, desired_specs[spec['Name']], stack_services.get(spec['Name']))
     deployment.result_names(specs, chosen)
     _plan_cleanup(deployment, plan, specs, chosen, desired_specs, pruned)
+    if deployment.params['wait']:
+        plan.settle = lambda: deployment.settle_unchanged(sorted(desired_specs))
     return plan
+
+
+def _looks_unfinished(service):
+    """Whether a listed service (with its task counts) may not run as declared: an update under way or paused, or
+    fewer running tasks than desired. Jobs are left alone: their completed tasks are what they were for."""
+    if mode_of((service.get('Spec') or {}).get('Mode')) in ('replicated-job', 'global-job'):
+        return False
+    if (service.get('UpdateStatus') or {}).get('State') in (
+        'updating',
+        'paused',
+        'rollback_started',
+        'rollback_paused',
+    ):
+        return True
+    status = service.get('ServiceStatus') or {}
+    return status.get('RunningTasks', 0) < status.get('DesiredTasks', 0)
 
 
 def _check_externals(live, specs):
@@ -927,6 +945,23 @@ class _Deployment:
             what = 'the tasks of the removed services of stack %s to stop' % self.live.stack
             self.waited_seconds += wait_until(self._removed_tasks_gone, self.params['wait_timeout'], what)[1]
             self.waited_for.append(what)
+
+    def settle_unchanged(self, names):
+        """A deploy that changes nothing still returns only once the stack's services run as declared: an earlier
+        run may have left a rollout unfinished. One listing with task counts tells the converged services, which
+        cost nothing more; the others are awaited like a rollout of this run (a paused update fails)."""
+        listed = self.client.services(
+            filters={'label': '%s=%s' % (STACK_NAMESPACE_LABEL, self.live.stack)}, status=True
+        )
+        by_name = dict((service['Spec']['Name'], service) for service in listed or [])
+        for name in names:
+            service = by_name.get(name)
+            if service is None or not _looks_unfinished(service):
+                continue
+            rollout = Rollout(self.client, service['ID'], settling=True, stability=stability_seconds(self.params))
+            if not rollout.converged_now():
+                self._rollouts[name] = rollout
+        self.settle()
 
     def _wait_for_rollouts(self):
         pending = dict(self._rollouts)

@@ -236,8 +236,10 @@ def test_a_deploy_to_a_cut_off_worker_names_the_stuck_tasks_and_converges_once_i
     assert 'Timed out after 20s waiting for service pinned to converge' in result['msg']
     assert 'pinned.1' in result['msg'] and 'pinned.2' in result['msg'], result['msg']
     swarm.wait_for_node_status('manager1', 'worker2', 'Ready')
-    run_module(swarm.inventory, 'manager1', SERVICE, args)
-    wait_for(lambda: running_images(swarm, 'manager1', 'pinned') == [('swarmops/web:1', 'Running')] * 2, '2 running')
+    # The same task again changes nothing, and still returns only once its tasks run (it waits if they do not yet).
+    rerun = run_module(swarm.inventory, 'manager1', SERVICE, args)
+    assert not rerun.changed
+    assert running_images(swarm, 'manager1', 'pinned') == [('swarmops/web:1', 'Running')] * 2, rerun
 
 
 # -- 3. engines restart while a node joins ---------------------------------------------------------------

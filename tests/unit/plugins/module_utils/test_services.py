@@ -390,11 +390,40 @@ def test_a_job_has_no_window(fake_time):
     assert Rollout(engine, service_id, stability=60).check() == (True, '4/4 tasks completed')
 
 
-def test_a_run_that_changes_nothing_does_not_wait(fake_time):
+UNCHANGED = dict(name='apimin', image='swarmops/web:2', replicas=2, endpoint_mode='dnsrr')
+
+
+def converged_engine():
     engine = FakeServiceEngine('updated')
-    plan = apply(engine, name='apimin', image='swarmops/web:2', replicas=2, endpoint_mode='dnsrr')
+    engine._converge(engine.service_named('apimin')['ID'])
+    return engine
+
+
+def test_a_run_that_changes_nothing_does_not_wait_for_a_converged_service(fake_time):
+    plan = apply(converged_engine(), **UNCHANGED)
     assert plan.summaries == [] and fake_time.now == 0
     assert plan.report(False)['waited_for'] == [] and plan.report(False)['waited_seconds'] == 0
+
+
+def test_a_run_that_changes_nothing_waits_for_what_an_earlier_run_left_unfinished(fake_time):
+    engine = converged_engine()
+    running = engine.tasks({'service': engine.service_named('apimin')['ID']})
+    unplaced = copy.deepcopy(running)
+    unplaced[1]['Status'] = {'State': 'pending', 'Err': 'no suitable node (1 node not available for new tasks)'}
+    answers = [unplaced, unplaced, running]
+    engine.tasks = lambda filters=None: copy.deepcopy(answers.pop(0) if len(answers) > 1 else answers[0])
+    plan = apply(engine, **UNCHANGED)
+    report = plan.report(False)
+    assert plan.summaries == [] and not plan.changed
+    assert report['waited_for'][0].startswith('service apimin: 2/2 tasks running') and report['waited_seconds'] > 0
+
+
+def test_a_run_that_changes_nothing_fails_on_the_update_an_earlier_run_left_paused(fake_time):
+    engine = converged_engine()
+    engine.service_named('apimin')['UpdateStatus'] = {'State': 'paused', 'Message': 'update paused due to failure'}
+    with pytest.raises(SwarmError, match='Service apimin: the update is paused'):
+        apply(engine, **UNCHANGED)
+    assert plan_service(engine, params(wait=False, **UNCHANGED)).summaries == []
 
 
 def test_a_waited_update_says_how_long_and_for_what(fake_time):
