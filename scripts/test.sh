@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The README's test command (and CI's): prepare the machine, run the quick quality gates, then four streams at the
+# The README's test command (and CI's): prepare the machine, run the quick quality gates, then five streams at the
 # same time, each with sandboxes of its own:
 #   gates        ansible-test sanity and units, the docs site (scripts/lint.sh deep): CPU-bound
 #   modules      the unit tests, the sandbox's and the benchmark's own tests, and the modules' integration tests
 #                against a real 3-manager + 2-worker sandbox, which the tests start and remove themselves
 #   paths        the other integration tests (playbooks, Galaxy installs, AWX jobs, SDK versions) on another sandbox
+#   reliability  the fault-injection, bad-input and security suite (tests/integration/reliability) on a third
 #   scenarios    every Molecule scenario (`molecule test`), then the unit tests and the cluster playbook again on
 #                the oldest ansible-core the collection claims
 # Most of the integration and scenario time is spent waiting for swarms to converge, so the streams overlap well even
@@ -50,7 +51,13 @@ modules() {
 
 paths() {
     SWARMOPS_IT_PREFIX=swarmops-it-paths .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
-        tests/integration --ignore=tests/integration/plugins --ignore=tests/integration/test_molecule.py
+        tests/integration --ignore=tests/integration/plugins --ignore=tests/integration/test_molecule.py \
+        --ignore=tests/integration/reliability
+}
+
+reliability() {
+    SWARMOPS_IT_PREFIX=swarmops-it-reliability .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
+        tests/integration/reliability
 }
 
 scenarios_then_oldest() {
@@ -60,10 +67,11 @@ scenarios_then_oldest() {
         -p no:cacheprovider tests/unit tests/integration/playbooks/test_cluster.py
 }
 
-streams=(gates modules paths scenarios)
+streams=(gates modules paths reliability scenarios)
 stream gates scripts/lint.sh deep
 stream modules modules
 stream paths paths
+stream reliability reliability
 stream scenarios scenarios_then_oldest
 wait
 
