@@ -23,7 +23,10 @@ notes:
   - "To recover, run the same task again against a manager that is up: with C(retries) and
     C(until: result is succeeded) when the module's own manager stays up, or with C(delegate_to) another host of
     the managers group when it went away. The module reads the live state first and changes only what still
-    differs; services, networks, configs and secrets are found by name, so nothing is created twice."
+    differs; services, networks, configs and secrets are found by name, so nothing is created twice. A run of
+    M(swarmops.swarm.swarm_service) or M(swarmops.swarm.swarm_stack) that changes nothing still waits (with
+    O(wait=true)) until the services run as declared, so it returns only once the unfinished change converged,
+    and fails like the first run if the swarm paused that update."
   - "When most managers are down, the swarm has lost its quorum and cannot elect a leader: the module fails at
     once (a wait after 60 seconds) with a message that says so. Bring the managers back, or recover on a surviving
     manager with M(swarmops.swarm.swarm_init) and O(swarmops.swarm.swarm_init#module:force_new_cluster=true)."
