@@ -6,8 +6,9 @@ source on every run (a zip holds no bytecode), which is part of what a module co
 
 Prints one JSON line on stderr: seconds spent importing Ansible's module loader (ansible.module_utils.basic),
 importing the module and what it imports (the docker SDK, module_utils), and running it; the Engine API requests
-it made (through requests, which the docker SDK and community.docker's own client both use) and the commands it
-ran (community.docker's docker_stack runs the docker CLI). Standard library only: the node has no bench.
+it made (through requests, which the docker SDK and community.docker's own client use, or through http.client,
+which swarmops.swarm uses on the node's own socket) and the commands it ran (community.docker's docker_stack runs
+the docker CLI). Standard library only: the node has no bench.
 """
 
 import importlib
@@ -45,6 +46,26 @@ if "requests" in sys.modules:
     session.send = _timed(
         requests_made, lambda self, request, **_: f"{request.method} {request.path_url}", session.send
     )
+else:
+    # swarmops.swarm speaks to the node's own socket through http.client (no requests): a request is timed from
+    # sending it to having its answer's headers, as requests' send is.
+    import http.client
+
+    connection_class = http.client.HTTPConnection
+    send_request, read_response = connection_class.request, connection_class.getresponse
+
+    def _request(self, method, url, *args, **kwargs):
+        self._probe_request = [f"{method} {url}", time.perf_counter()]
+        return send_request(self, method, url, *args, **kwargs)
+
+    def _getresponse(self):
+        try:
+            return read_response(self)
+        finally:
+            described, request_started = self._probe_request
+            requests_made.append([described, round(time.perf_counter() - request_started, 4)])
+
+    connection_class.request, connection_class.getresponse = _request, _getresponse
 basic = sys.modules["ansible.module_utils.basic"]
 basic.AnsibleModule.run_command = _timed(
     commands_run,

@@ -577,7 +577,10 @@ def _check_version(content, label):
 
 
 def _check_forbidden(content, label):
-    for name, service in (content.get('services') or {}).items():
+    services = content.get('services')
+    if not isinstance(services, dict):
+        return  # the validation after interpolation says what services must be
+    for name, service in services.items():
         for key, reason in sorted(_FORBIDDEN_SERVICE_KEYS.items()):
             if isinstance(service, dict) and key in service:
                 raise ComposeError('%s: services.%s.%s is not supported: %s.' % (label, name, key, reason))

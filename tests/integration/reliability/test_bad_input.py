@@ -334,7 +334,7 @@ LIVE_CASES = [
         ['signing_ca_cert', 'signing_ca_key'],
     ),
 ]
-CASES += [(name, module, host, args, words) for name, module, host, args, words in LIVE_CASES]
+CASES += list(LIVE_CASES)
 
 
 @pytest.mark.parametrize('case', CASES, ids=[case[0] for case in CASES])
