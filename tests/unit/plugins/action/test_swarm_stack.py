@@ -10,7 +10,12 @@ import shutil
 from unittest import mock
 
 import pytest
-from ansible.module_utils import _internal
+
+try:
+    # ansible-core 2.19 and newer: the switch between controller and module behaviour of module_utils.
+    from ansible.module_utils import _internal
+except ImportError:  # older cores have no such switch, so there is nothing to restore
+    _internal = None
 
 from ansible_collections.swarmops.swarm.plugins.module_utils import stacks
 from ansible_collections.swarmops.swarm.plugins.modules import swarm_stack
@@ -39,7 +44,8 @@ def controller_context(monkeypatch):
     """The action plugin is controller code: importing it (or any of ansible's controller side) switches ansible's
     module_utils into controller mode for the whole process, and modules run in-process afterwards would send their
     warnings to the display instead of their result. These tests import it lazily and switch back after each."""
-    monkeypatch.setattr(_internal, 'is_controller', _internal.is_controller)
+    if _internal is not None:
+        monkeypatch.setattr(_internal, 'is_controller', _internal.is_controller)
 
 
 @pytest.fixture
@@ -172,8 +178,8 @@ def test_removing_a_stack_reads_nothing_on_the_controller(tmp_path):
 
 
 def run_module(engine, monkeypatch, capsys, check, args):
-    # as on a managed node
-    monkeypatch.setattr(_internal, 'is_controller', False)
+    if _internal is not None:  # as on a managed node
+        monkeypatch.setattr(_internal, 'is_controller', False)
     return run_module_main(
         swarm_stack.main, engine, monkeypatch, capsys, dict(args, _ansible_check_mode=check, _ansible_diff=True)
     )
