@@ -14,6 +14,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from tests.integration.ansible_runner import REPO_ROOT, run_module, run_playbook
+from tests.integration.waiting import wait_for
 
 SERVICE = 'swarmops.swarm.swarm_service'
 STACK = 'swarmops.swarm.swarm_stack'
@@ -40,16 +41,6 @@ def roles(swarm):
     leader = next(name for name, node in managers.items() if node['manager_status'] == 'Leader')
     runner, witness = [name for name in swarm.managers if name != leader]
     return leader, runner, witness
-
-
-def wait_for(condition, what, timeout=90):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, 'not %s after %ds' % (what, timeout)
-        time.sleep(0.5)
 
 
 def bring_back(swarm, node, witness):

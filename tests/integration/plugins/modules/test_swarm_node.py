@@ -7,11 +7,11 @@ swarm as the next one expects. The last cases take nodes away, so they come last
 
 import json
 import threading
-import time
 
 import pytest
 
 from tests.integration.ansible_runner import run_four_times, run_module
+from tests.integration.waiting import wait_for
 
 MODULE = 'swarmops.swarm.swarm_node'
 # Tasks of this service ignore their stop signal and are killed after the grace period: a drain that did not
@@ -53,13 +53,6 @@ def node_inspect(swarm, node):
     return json.loads(swarm.sh('manager1', 'docker node inspect %s' % node))[0]
 
 
-def wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, 'no %s after %ds' % (what, timeout)
-        time.sleep(0.5)
-
-
 def test_a_worker_is_promoted_and_demoted_back(swarm):
     promoted = run_four_times(swarm.inventory, 'manager1', MODULE, dict(node='worker1', role='manager'))
     assert promoted['actions'] == ['promote worker1 to manager']
@@ -96,8 +89,8 @@ def test_a_drain_returns_once_the_node_runs_no_service_task(swarm):
     swarm.sh('manager1', SLOW_TO_STOP_SERVICE)
     wait_for(
         lambda: swarm.sh('worker2', 'docker ps -q --filter label=com.docker.swarm.service.name=web'),
-        60,
         'web task running on worker2',
+        timeout=60,
     )
 
     drained = run_four_times(swarm.inventory, 'manager1', MODULE, dict(node='worker2', availability='drain'))
@@ -111,8 +104,8 @@ def test_a_drain_returns_once_the_node_runs_no_service_task(swarm):
     assert len(placement) == 6 and not any(line.startswith('worker2 ') for line in placement)
     wait_for(
         lambda: '6/6' in swarm.sh('manager1', "docker service ls --filter name=web --format '{{.Replicas}}'"),
-        30,
         'web with all 6 replicas running elsewhere',
+        timeout=30,
     )
 
     swarm.sh('manager1', 'docker node update --availability active worker2 && docker service rm web')
@@ -121,7 +114,9 @@ def test_a_drain_returns_once_the_node_runs_no_service_task(swarm):
 def test_a_demotion_that_would_lose_quorum_is_refused_and_a_dead_manager_is_removed_with_force(swarm, node_starts):
     swarm.sandbox.stop_node('manager3')
     seen_down = dict(status='Down', availability='Active', manager_status='Unreachable')
-    wait_for(lambda: swarm.node_list('manager1')['manager3'] == seen_down, 60, 'manager3 seen down and unreachable')
+    wait_for(
+        lambda: swarm.node_list('manager1')['manager3'] == seen_down, 'manager3 seen down and unreachable', timeout=60
+    )
 
     refused = run_module(swarm.inventory, 'manager1', MODULE, dict(node='manager2', role='worker'), expect_failure=True)
     assert refused['msg'].startswith(
