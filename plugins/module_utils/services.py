@@ -58,6 +58,10 @@ _STARTING_STATES = ('new', 'pending', 'assigned', 'accepted', 'preparing', 'read
 _ENDED_STATES = ('complete', 'shutdown', 'failed', 'rejected', 'remove', 'orphaned')
 _SHOWN_FAILING_TASKS = 5
 _SHOWN_UNSTABLE_TASKS = 3
+# A service's UpdateStatus.State while its last update (or the rollback of it) is still being rolled out, and once
+# the swarm paused it on failed tasks: a service in either has not finished becoming what its spec says.
+UPDATE_IN_PROGRESS_STATES = ('updating', 'rollback_started')
+UPDATE_PAUSED_STATES = ('paused', 'rollback_paused')
 # What the docker CLI waits, after the tasks run, to verify they are stable when the service sets no update monitor.
 _DEFAULT_STABILITY_SECONDS = 5.0
 
@@ -482,7 +486,7 @@ class Rollout:
                 self._failure_message(service, tasks, update), waited_seconds=self.elapsed(), update_status=update
             )
         done, progress = self._converged(service, tasks)
-        if state in ('updating', 'rollback_started'):
+        if state in UPDATE_IN_PROGRESS_STATES:
             done, progress = False, 'update %s; %s' % (state, progress)
         if mode_of((service.get('Spec') or {}).get('Mode')) in ('replicated-job', 'global-job'):
             self.outcome = progress
@@ -533,14 +537,14 @@ class Rollout:
         """Whether the service runs as declared at this moment, its last update finished: no stability window, as
         its tasks have been running since before this run."""
         service = self._client.service_inspect(self._service_id)
-        if (service.get('UpdateStatus') or {}).get('State') in self._failed_states() + ('updating', 'rollback_started'):
+        if (service.get('UpdateStatus') or {}).get('State') in self._failed_states() + UPDATE_IN_PROGRESS_STATES:
             return False
         return self._converged(service, self._client.tasks({'service': self._service_id}))[0]
 
     def _failed_states(self):
         if self._rolling_back or self._settling:
-            return ('rollback_paused', 'paused')
-        return ('paused', 'rollback_paused', 'rollback_completed')
+            return UPDATE_PAUSED_STATES
+        return UPDATE_PAUSED_STATES + ('rollback_completed',)
 
     def _converged(self, service, tasks):
         spec = service.get('Spec') or {}

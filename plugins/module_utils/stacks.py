@@ -31,6 +31,8 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.compose import Cont
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import SERVICE_OPTIONS, mode_of
 from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
+    UPDATE_IN_PROGRESS_STATES,
+    UPDATE_PAUSED_STATES,
     Rollout,
     check_against_swarm,
     live_spec_of,
@@ -306,12 +308,7 @@ def _looks_unfinished(service):
     fewer running tasks than desired. Jobs are left alone: their completed tasks are what they were for."""
     if mode_of((service.get('Spec') or {}).get('Mode')) in ('replicated-job', 'global-job'):
         return False
-    if (service.get('UpdateStatus') or {}).get('State') in (
-        'updating',
-        'paused',
-        'rollback_started',
-        'rollback_paused',
-    ):
+    if (service.get('UpdateStatus') or {}).get('State') in UPDATE_IN_PROGRESS_STATES + UPDATE_PAUSED_STATES:
         return True
     status = service.get('ServiceStatus') or {}
     return status.get('RunningTasks', 0) < status.get('DesiredTasks', 0)
