@@ -106,7 +106,9 @@ def test_table_shows_medians_ratios_targets_and_growth():
     assert "load average at start 0.40" in table
     assert "| bootstrap and deploy (playbook wall time) | 7.00 | 11.00 | 4.00 | - | 0.64x | 1.75x | 0.5-0.5 |" in table
     assert "| idempotent re-run (playbook wall time) | 5.00 | 10.00 | - | 8.00 | 0.50x | - |" in table
-    assert "re-run takes 1.25x the floor; 0.7x community.docker is 0.88x the floor (below 1: not reachable with" in table
+    assert (
+        "re-run takes 1.25x the floor; 0.7x community.docker is 0.88x the floor (below 1: not reachable with" in table
+    )
     assert "no-op redeploy takes 3.75x the floor; 0.25x the CLI is 0.94x the floor (below 1: not reachable by" in table
     assert "swarmops.swarm at most 0.25x docker CLI: 0.30x, MISSED" in table
     assert "| swarm_stack no-op | 0.50 | 0.90 | 1.40 | 10 ms/service | 0.40 s |" in table
