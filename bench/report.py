@@ -251,8 +251,8 @@ def _task_table(summary):
     return lines
 
 
-# The targets measured against a baseline that Ansible's floor (the same tasks running ansible.builtin.ping) can
-# rule out: (scenario, baseline, target ratio, what the baseline's time is, how the floor is the same work).
+# The targets that Ansible's floor (the same tasks running ansible.builtin.ping) can rule out: (scenario, baseline,
+# target ratio, the baseline's measurement, the target, in what way a floor above the target is out of reach).
 _FLOOR_CHECKS = (
     (RERUN, COMMUNITY, 0.7, "community.docker's re-run", "0.7x community.docker", "with the same tasks"),
     (NOOP50, CLI, 0.25, "the CLI's no-op redeploy", "0.25x the CLI", "by any Ansible task"),
