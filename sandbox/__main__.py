@@ -10,7 +10,7 @@ import docker
 
 from . import layout
 from .cluster import Sandbox, SandboxError, host_engine
-from .images import ImageBuildError, ensure_images, ensure_monitoring_images
+from .images import DEFAULT_NODE_SUITE, NODE_SUITES, ImageBuildError, ensure_images, ensure_monitoring_images
 
 
 def main(argv=None):
@@ -45,6 +45,7 @@ def _parser():
         help="also load the monitoring stack's images (see `images --monitoring`) into every node, and write the "
         "swarm_monitoring role's variables for them into the inventory",
     )
+    _add_node_kind_arguments(up)
     up.set_defaults(run=_up)
 
     commands.add_parser("down", help="remove the nodes, their volumes and the network").set_defaults(run=_down)
@@ -59,8 +60,25 @@ def _parser():
         help="also the monitoring stack's images (Prometheus, node-exporter, Alertmanager from Debian's packages, "
         'stand-ins for Grafana and cAdvisor); --json then adds "monitoring": {NAME: TAG}',
     )
+    _add_node_kind_arguments(images)
     images.set_defaults(run=_images)
     return parser
+
+
+def _add_node_kind_arguments(command):
+    command.add_argument(
+        "--bare",
+        action="store_true",
+        help="fresh hosts instead of running engines: Debian with systemd as PID 1 and no Docker (the swarm_engine "
+        "role installs it, through the host's apt-cacher-ng); the service images load once an engine runs",
+    )
+    command.add_argument(
+        "--suite",
+        choices=NODE_SUITES,
+        default=DEFAULT_NODE_SUITE,
+        help="the nodes' Debian release: bookworm (Docker 20.10, SDK 5.0.3) or trixie (Docker 26.1) "
+        "(default: %(default)s)",
+    )
 
 
 def _up(args):
@@ -70,6 +88,8 @@ def _up(args):
         name_prefix=args.prefix,
         subnet=args.subnet,
         monitoring=args.monitoring,
+        bare=args.bare,
+        suite=args.suite,
     )
     sandbox.up()
     _print_statuses(sandbox.status())
@@ -93,7 +113,7 @@ def _status(args):
 
 def _images(args):
     engine = host_engine()
-    images = ensure_images(engine)
+    images = ensure_images(engine, args.suite, args.bare)
     monitoring = ensure_monitoring_images(engine) if args.monitoring else None
     if args.json:
         described = {"node": images.node, "services": list(images.services)}

@@ -1,7 +1,9 @@
 """A multi-node Docker Swarm test bed: Docker-in-Docker containers on one bridge network of the host engine.
 
-The nodes are bare engines (forming a swarm is the job of the modules under test), each with its own volume on
-/var/lib/docker, a fixed address on the sandbox network and the service images loaded.
+The nodes are engines in no swarm (forming a swarm is the job of the modules under test), each with its own volume
+on /var/lib/docker, a fixed address on the sandbox network and the service images loaded. Bare nodes (bare=True) are
+fresh hosts instead: systemd as PID 1 and no Docker, which the swarm_engine role installs; their apt goes through the
+host's apt-cacher-ng, and the service images wait in a mounted directory until an engine loads them.
 
 Calls to the host engine go through the docker SDK. Commands inside a node go through the CLI's `docker exec`:
 the SDK's exec_run cannot feed a command's standard input, which `docker load` needs, and one way of running
@@ -10,6 +12,7 @@ every command keeps them all alike.
 
 import functools
 import logging
+import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,9 +23,15 @@ import docker
 from docker.types import IPAMConfig, IPAMPool
 
 from . import layout
-from .images import ensure_images, ensure_monitoring_images
+from .images import (
+    APT_CACHE_HOST,
+    DEFAULT_NODE_SUITE,
+    NODE_IMAGES_DIR,
+    ensure_images,
+    ensure_monitoring_images,
+)
 from .inventory import render_inventory
-from .layout import GROUP_LABEL, NODE_LABEL, Node
+from .layout import BARE_LABEL, GROUP_LABEL, NODE_LABEL, Node
 from .paths import STATE_DIR
 
 log = logging.getLogger(__name__)
@@ -40,6 +49,16 @@ DIND_OPTIONS = {
     # tini as PID 1 forwards stop signals to dockerd and reaps the containerd shims orphaned to it.
     "init": True,
 }
+# A bare node runs systemd as PID 1 instead of tini: it needs its own /run/lock, and stops on SIGRTMIN+3. It comes
+# back after a `systemctl reboot` inside it (which stops the container) as a rebooted host would.
+BARE_OPTIONS = {
+    **{key: value for key, value in DIND_OPTIONS.items() if key != "init"},
+    "tmpfs": {"/run": "", "/run/lock": "", "/tmp": ""},
+    "stop_signal": "SIGRTMIN+3",
+    "environment": {"container": "docker"},
+    "restart_policy": {"Name": "unless-stopped"},
+}
+BOOT_TIMEOUT_SECONDS = 90
 # No registry is reachable and the network rule forbids trying: a pull by mistake (a service deployed without
 # --no-resolve-image, say) fails at once on loopback instead of going out.
 REGISTRY_BLACKHOLE = {host: "127.0.0.1" for host in ("registry-1.docker.io", "index.docker.io", "auth.docker.io")}
@@ -82,6 +101,8 @@ class Sandbox:
         subnet=None,
         inventory_path=None,
         monitoring=False,
+        bare=False,
+        suite=DEFAULT_NODE_SUITE,
     ):
         layout.node_names(managers, workers)  # fails early on impossible counts
         self.managers = managers
@@ -91,6 +112,8 @@ class Sandbox:
         self.subnet = subnet  # None: the engine picks a free one
         self.inventory_path = Path(inventory_path or STATE_DIR / layout.inventory_filename(self.prefix))
         self.monitoring = monitoring  # also load the monitoring stack's images, and set the role's inventory vars
+        self.bare = bare  # fresh hosts with systemd and no Docker, instead of nodes whose engine runs already
+        self.suite = suite  # the nodes' Debian release (sandbox.images.NODE_SUITES)
 
     @functools.cached_property
     def client(self):
@@ -99,19 +122,28 @@ class Sandbox:
     def up(self):
         """Starts the sandbox from scratch (anything of this prefix is removed first) and returns its nodes."""
         started = time.monotonic()
-        images = ensure_images(self.client)
+        images = ensure_images(self.client, self.suite, self.bare)
         monitoring_images = ensure_monitoring_images(self.client) if self.monitoring else {}
         self.down()
         subnet = self._create_network()
         nodes = layout.plan_nodes(self.prefix, self.managers, self.workers, subnet)
-        log.info("starting %d nodes on network %s (%s)", len(nodes), self.network, subnet)
-        _parallel(lambda node: self._start_node_container(node, images.node), nodes)
-        _parallel(self._wait_for_engine, nodes)
         loaded = list(images.services) + sorted(monitoring_images.values())
-        log.info("loading %s into every node", ", ".join(loaded))
-        self._load_images(nodes, loaded)
+        kind = f"bare {self.suite} hosts" if self.bare else f"{self.suite} engines"
+        log.info("starting %d nodes (%s) on network %s (%s)", len(nodes), kind, self.network, subnet)
+        if self.bare:
+            # There is no engine to load them into yet: the nodes find them in a directory of the host.
+            log.info("saving %s for the nodes' engines to load once installed", ", ".join(loaded))
+            self._save_images(loaded, self._images_dir / "service-images.tar")
+            gateway = layout.gateway_address(subnet)
+            _parallel(lambda node: self._start_bare_node_container(node, images.node, gateway), nodes)
+            _parallel(self._wait_for_boot, nodes)
+        else:
+            _parallel(lambda node: self._start_node_container(node, images.node), nodes)
+            _parallel(self._wait_for_engine, nodes)
+            log.info("loading %s into every node", ", ".join(loaded))
+            self._load_images(nodes, loaded)
         self.inventory_path.parent.mkdir(parents=True, exist_ok=True)
-        self.inventory_path.write_text(render_inventory(nodes, monitoring_images))
+        self.inventory_path.write_text(render_inventory(nodes, monitoring_images, bare=self.bare))
         log.info("sandbox %s up in %.1f s", self.prefix, time.monotonic() - started)
         return nodes
 
@@ -123,6 +155,8 @@ class Sandbox:
         for network in self.client.networks.list(filters=self._label_filter()):
             network.remove()
         self.inventory_path.unlink(missing_ok=True)
+        if self._images_dir.exists():
+            shutil.rmtree(self._images_dir)
 
     @property
     def nodes(self):
@@ -170,8 +204,14 @@ class Sandbox:
         self.client.containers.get(self._container_name(node)).stop(timeout=timeout)
 
     def start_node(self, node, timeout=ENGINE_TIMEOUT_SECONDS):
-        """Starts a stopped node and waits until its engine answers again."""
-        self.client.containers.get(self._container_name(node)).start()
+        """Starts a stopped node and waits until its engine answers again (a bare node: until it has booted, and
+        until its engine answers if one is installed)."""
+        container = self.client.containers.get(self._container_name(node))
+        container.start()
+        if container.labels.get(BARE_LABEL) == "true":
+            self._wait_for_boot(node, timeout)
+            if self.exec(node, ["sh", "-c", "command -v dockerd"])[0] != 0:
+                return
         self._wait_for_engine(node, timeout)
 
     def reset_swarm_state(self):
@@ -216,24 +256,60 @@ class Sandbox:
             probe.remove()
 
     def _start_node_container(self, node, image):
+        self._run_node_container(node, image, DIND_OPTIONS)
+
+    def _start_bare_node_container(self, node, image, gateway):
+        self._run_node_container(
+            node,
+            image,
+            BARE_OPTIONS,
+            labels={BARE_LABEL: "true"},
+            volumes={str(self._images_dir): {"bind": NODE_IMAGES_DIR, "mode": "ro"}},
+            # The host's apt-cacher-ng answers on every address of the host, this network's gateway among them.
+            extra_hosts={APT_CACHE_HOST: gateway},
+        )
+
+    def _run_node_container(self, node, image, options, labels=None, volumes=None, extra_hosts=None):
         volume = self.client.volumes.create(layout.volume_name(self.prefix, node.name), labels=self._labels())
         self.client.containers.run(
             image,
             detach=True,
             name=node.container,
             hostname=node.name,
-            labels={**self._labels(), NODE_LABEL: node.name, GROUP_LABEL: node.group},
+            labels={**self._labels(), NODE_LABEL: node.name, GROUP_LABEL: node.group, **(labels or {})},
             volumes={
                 volume.name: {"bind": "/var/lib/docker", "mode": "rw"},
                 "/sys/fs/cgroup": {"bind": "/sys/fs/cgroup", "mode": "rw"},
+                **(volumes or {}),
             },
             network=self.network,
             networking_config={
                 self.network: self.client.api.create_endpoint_config(ipv4_address=node.address, aliases=[node.name])
             },
-            extra_hosts=REGISTRY_BLACKHOLE,
-            **DIND_OPTIONS,
+            extra_hosts={**REGISTRY_BLACKHOLE, **(extra_hosts or {})},
+            **options,
         )
+
+    def _wait_for_boot(self, node, timeout=BOOT_TIMEOUT_SECONDS):
+        """Waits until systemd in a bare node has finished booting (running, or degraded: a unit failed)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                _rc, stdout, _stderr = self.exec(node, ["systemctl", "is-system-running"], timeout=10)
+            except subprocess.TimeoutExpired:
+                stdout = "no answer"
+            state = stdout.strip()
+            if state in ("running", "degraded"):
+                if state == "degraded":
+                    failed = self.exec(node, ["systemctl", "--failed", "--no-legend", "--plain"])[1].strip()
+                    log.warning("%s booted with failed units: %s", self._container_name(node), failed)
+                return
+            if time.monotonic() > deadline:
+                raise SandboxError(
+                    f"systemd in {self._container_name(node)} did not finish booting within {timeout} s "
+                    f"(is-system-running: {state or 'no answer'})"
+                )
+            time.sleep(0.5)
 
     def _wait_for_engine(self, node, timeout=ENGINE_TIMEOUT_SECONDS):
         deadline = time.monotonic() + timeout
@@ -255,18 +331,27 @@ class Sandbox:
         return rc == 0
 
     def _load_images(self, nodes, tags):
-        # `docker save` of the CLI writes several images into one archive (the SDK saves one image at a time).
         archive = STATE_DIR / f"{self.prefix}-service-images.tar"
+        self._save_images(tags, archive)
+        try:
+            _parallel(lambda node: self._load_archive(node, archive), nodes)
+        finally:
+            archive.unlink()
+
+    @staticmethod
+    def _save_images(tags, archive):
+        # `docker save` of the CLI writes several images into one archive (the SDK saves one image at a time).
         archive.parent.mkdir(parents=True, exist_ok=True)
         saved = subprocess.run(
             ["docker", "save", "--output", str(archive), *tags], check=False, capture_output=True, text=True
         )
         if saved.returncode != 0:
             raise SandboxError(f"docker save {' '.join(tags)} failed: {saved.stderr.strip()}")
-        try:
-            _parallel(lambda node: self._load_archive(node, archive), nodes)
-        finally:
-            archive.unlink()
+
+    @property
+    def _images_dir(self):
+        """The host directory that bare nodes mount on NODE_IMAGES_DIR."""
+        return STATE_DIR / f"{self.prefix}-images"
 
     def _load_archive(self, node, archive):
         with open(archive, "rb") as stream:
@@ -288,6 +373,8 @@ class Sandbox:
             # A manager's `docker info` hangs while its swarm elects a new leader.
             return NodeStatus(node, container.status, "no answer within 10 s")
         if rc != 0:
+            if self.exec(node, ["sh", "-c", "command -v dockerd"], timeout=10)[0] != 0:
+                return NodeStatus(node, container.status, "no engine installed")
             return NodeStatus(node, container.status, "engine not answering")
         state, control_available = stdout.split()
         if state == "active":

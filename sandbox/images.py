@@ -1,7 +1,13 @@
 """The sandbox's images, built from Debian packages without any registry, and cached by their build inputs.
 
 - The node image: a debootstrapped Debian with dockerd, python3 and the docker SDK, imported with `dockerd` as its
-  command. Its tag is swarmops/sandbox-node:<hash of the recipe below>.
+  command: the fast path, an engine that answers as soon as the container starts. Its tag is
+  swarmops/sandbox-node:<suite>-<hash of the recipe below>; the suite is bookworm (Engine 20.10, SDK 5.0.3, the
+  oldest the collection supports) or trixie (Engine 26.1).
+- The bare node image: a fresh host, debootstrapped Debian with systemd as PID 1, apt and python3 but no Docker
+  (swarmops/sandbox-bare-node:<suite>-<hash>). Its apt goes through the sandbox host's apt-cacher-ng, and a unit
+  that docker.service pulls in loads the service images from the directory the sandbox mounts, once an engine is
+  installed.
 - The service images swarmops/web:1 and swarmops/web:2: Debian's busybox-static serving /www/index.html
   ("swarmops/web:<version> on <hostname>") with `busybox httpd` on port 80. They differ only in that page and the
   label io.swarmops.web.version, so tests can roll a service from one to the other.
@@ -43,8 +49,11 @@ log = logging.getLogger(__name__)
 INPUTS_LABEL = "io.swarmops.sandbox.inputs"
 
 NODE_REPOSITORY = "swarmops/sandbox-node"
-# Fixed on purpose: bookworm's python3-docker (SDK 5.0.3) is the oldest SDK the modules must support.
-NODE_SUITE = "bookworm"
+BARE_NODE_REPOSITORY = "swarmops/sandbox-bare-node"
+# bookworm's docker.io 20.10 and python3-docker 5.0.3 are the oldest engine and SDK the modules support; trixie's
+# docker.io 26.1 speaks a current Engine API (1.45).
+NODE_SUITES = ("bookworm", "trixie")
+DEFAULT_NODE_SUITE = "bookworm"
 NODE_PACKAGES = (
     "python3",
     "python3-docker",
@@ -58,6 +67,76 @@ NODE_PACKAGES = (
 )
 # The node's volume is mounted on /var/lib/docker, where overlay2 works (the container's own root would force vfs).
 NODE_CHANGES = ('CMD ["dockerd", "--host=unix:///var/run/docker.sock", "--storage-driver=overlay2"]',)
+# A bare node is a fresh host: systemd as PID 1, apt and python3 for Ansible, and no Docker at all (installing it is
+# the swarm_engine role's job). iptables is there because the firewall role needs it on a host without Docker too.
+BARE_NODE_PACKAGES = (
+    "systemd",
+    "systemd-sysv",
+    "dbus",
+    "python3",
+    "iproute2",
+    "iptables",
+    "procps",
+    "ca-certificates",
+)
+# systemd stops on SIGRTMIN+3, not SIGTERM; the sandbox passes that stop signal when it starts the container, as
+# docker import of Engine 20.10 refuses a STOPSIGNAL change.
+BARE_NODE_CHANGES = ('CMD ["/sbin/init"]', "ENV container=docker")
+# The host name that the nodes' apt proxy setting names; the sandbox maps it to its network's gateway, where the
+# host's apt-cacher-ng listens (sandbox/apt_cache.py).
+APT_CACHE_HOST = "apt-cache"
+APT_CACHE_PORT = 3142
+# Where a bare node finds the service images the sandbox saved for it: there is no registry, so once the swarm_engine
+# role has installed and started the engine, a unit pulled in by docker.service loads them, as if they were pulled.
+NODE_IMAGES_DIR = "/swarmops-images"
+# Loads the archives through the Engine API on the node's socket: the Docker CLI is a package of its own on some
+# releases (trixie's docker-cli), and the loader must not depend on which packages the role under test installed.
+IMAGE_LOADER = f"""import glob, http.client, os, socket, sys
+
+class EngineConnection(http.client.HTTPConnection):
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.connect("/run/docker.sock")
+
+for archive in sorted(glob.glob("{NODE_IMAGES_DIR}/*.tar")):
+    engine = EngineConnection("localhost")
+    with open(archive, "rb") as stream:
+        headers = {{"Content-Type": "application/x-tar", "Content-Length": str(os.path.getsize(archive))}}
+        engine.request("POST", "/images/load?quiet=1", body=stream, headers=headers)
+        response = engine.getresponse()
+        answer = response.read()
+    if response.status != 200 or b'"error"' in answer:
+        sys.exit(f"loading {{archive}} failed: {{response.status}} {{answer[:500]!r}}")
+    print(f"loaded {{archive}}")
+"""
+BARE_NODE_FILES = {
+    "etc/apt/apt.conf.d/01swarmops-sandbox-proxy": f'Acquire::http::Proxy "http://{APT_CACHE_HOST}:{APT_CACHE_PORT}";\n',
+    "usr/local/lib/swarmops-sandbox/load-images.py": IMAGE_LOADER,
+    "etc/systemd/system/swarmops-sandbox-images.service": f"""[Unit]
+Description=Load the swarmops sandbox's service images into the engine (the sandbox has no registry)
+After=docker.service
+PartOf=docker.service
+ConditionDirectoryNotEmpty={NODE_IMAGES_DIR}
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/bin/python3 /usr/local/lib/swarmops-sandbox/load-images.py
+
+[Install]
+WantedBy=docker.service
+""",
+    # Each container gets a machine ID of its own at boot instead of the one debootstrap wrote.
+    "etc/machine-id": "",
+}
+BARE_NODE_LINKS = {
+    # A container cannot load kernel modules (the host has loaded what Docker needs): masked, the unit does not fail
+    # at every boot.
+    "etc/systemd/system/systemd-modules-load.service": "/dev/null",
+    "etc/systemd/system/docker.service.wants/swarmops-sandbox-images.service": (
+        "/etc/systemd/system/swarmops-sandbox-images.service"
+    ),
+}
 # Nothing in a node reads these; dropping them shrinks the import.
 NODE_TRIMMED_DIRS = ("usr/share/doc", "usr/share/man", "usr/share/locale", "var/lib/apt/lists", "var/cache/apt")
 
@@ -124,11 +203,17 @@ class SandboxImages:
     services: tuple  # the images loaded into every node's engine
 
 
-def ensure_images(client):
-    """Builds whatever image is missing or stale and returns the tags to use."""
+def ensure_images(client, suite=DEFAULT_NODE_SUITE, bare=False):
+    """Builds whatever image is missing or stale and returns the tags to use.
+
+    suite is the nodes' Debian release (NODE_SUITES); bare nodes have systemd and no Docker engine.
+    """
+    if suite not in NODE_SUITES:
+        raise ValueError(f"node suite {suite!r} is not one of {', '.join(NODE_SUITES)}")
     with _build_lock():
         _remove_leftover_build_dirs()
-        return SandboxImages(node=_ensure_node_image(client), services=_ensure_web_images(client))
+        node = _ensure_node_image(client, _node_recipe(suite, bare))
+        return SandboxImages(node=node, services=_ensure_web_images(client))
 
 
 def ensure_monitoring_images(client):
@@ -147,40 +232,60 @@ def ensure_monitoring_images(client):
         return tags
 
 
-def _ensure_node_image(client):
+def _node_recipe(suite, bare):
+    """Everything a node image is built from: its tag is the hash of it, so a change of any part rebuilds it."""
     recipe = {
-        "suite": NODE_SUITE,
+        "suite": suite,
         "variant": "minbase",
-        "packages": NODE_PACKAGES,
-        "changes": NODE_CHANGES,
+        "packages": BARE_NODE_PACKAGES if bare else NODE_PACKAGES,
+        "changes": BARE_NODE_CHANGES if bare else NODE_CHANGES,
         "trimmed": NODE_TRIMMED_DIRS,
     }
+    if bare:
+        recipe.update(files=BARE_NODE_FILES, links=BARE_NODE_LINKS)
+    return recipe
+
+
+def node_image_repository(bare):
+    return BARE_NODE_REPOSITORY if bare else NODE_REPOSITORY
+
+
+def _ensure_node_image(client, recipe):
+    bare = "files" in recipe
     inputs = _digest(recipe)
-    tag = f"{NODE_REPOSITORY}:{inputs}"
+    tag = f"{node_image_repository(bare)}:{recipe['suite']}-{inputs}"
     if _image_inputs(client, tag) == inputs:
         return tag
     mirror = host_debian_mirror()
-    log.info("building %s: debootstrap %s from %s (about 1-2 minutes)", tag, NODE_SUITE, mirror)
+    log.info("building %s: debootstrap %s from %s (about 1-2 minutes)", tag, recipe["suite"], mirror)
     with _scratch_dir("node-rootfs-") as rootfs:
-        _debootstrap(rootfs, mirror)
-        for trimmed in NODE_TRIMMED_DIRS:
+        _debootstrap(rootfs, mirror, recipe["suite"], recipe["packages"])
+        for trimmed in recipe["trimmed"]:
             _empty_dir(rootfs / trimmed)
+        for path, content in recipe.get("files", {}).items():
+            (rootfs / path).parent.mkdir(parents=True, exist_ok=True)
+            (rootfs / path).write_text(content)
+        for path, target in recipe.get("links", {}).items():
+            (rootfs / path).parent.mkdir(parents=True, exist_ok=True)
+            (rootfs / path).unlink(missing_ok=True)
+            (rootfs / path).symlink_to(target)
         log.info("importing %s", tag)
-        _import_rootfs_dir(client, rootfs, tag, NODE_CHANGES + (f"LABEL {INPUTS_LABEL}={inputs}",))
+        _import_rootfs_dir(client, rootfs, tag, tuple(recipe["changes"]) + (f"LABEL {INPUTS_LABEL}={inputs}",))
     return tag
 
 
-def _debootstrap(rootfs, mirror):
-    # Keeping the .debs makes a rebuild after a recipe change download only what changed.
-    deb_cache = CACHE_DIR / "debootstrap"
+def _debootstrap(rootfs, mirror, suite, packages):
+    # Keeping the .debs makes a rebuild after a recipe change download only what changed; one cache per release, as
+    # two releases' packages of the same name and version can differ.
+    deb_cache = CACHE_DIR / f"debootstrap-{suite}"
     deb_cache.mkdir(parents=True, exist_ok=True)
     _run(
         [
             "debootstrap",
             "--variant=minbase",
-            f"--include={','.join(NODE_PACKAGES)}",
+            f"--include={','.join(packages)}",
             f"--cache-dir={deb_cache}",
-            NODE_SUITE,
+            suite,
             str(rootfs),
             mirror,
         ]

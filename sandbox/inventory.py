@@ -38,7 +38,12 @@ def monitoring_vars(monitoring_images):
     }
 
 
-def render_inventory(nodes, monitoring_images=None):
+# Nodes whose engine the sandbox runs (dockerd as the container's command): site.yml leaves the engine alone there.
+# On bare nodes the swarm_engine role installs and runs it, as on fresh hosts.
+PREBUILT_ENGINE_VARS = {"site_engine": False}
+
+
+def render_inventory(nodes, monitoring_images=None, bare=False):
     """YAML inventory with the groups managers and workers (both always present, maybe empty).
 
     ansible_host is the container name the docker connection execs into; sandbox_address is the node's address
@@ -49,6 +54,8 @@ def render_inventory(nodes, monitoring_images=None):
     for node in nodes:
         groups[node.group]["hosts"][node.name] = {"ansible_host": node.container, "sandbox_address": node.address}
     variables = dict(CONNECTION_VARS)
+    if not bare:
+        variables.update(PREBUILT_ENGINE_VARS)
     if monitoring_images:
         variables.update(monitoring_vars(monitoring_images))
     inventory = {"all": {"vars": variables, "children": groups}}

@@ -14,6 +14,7 @@ DEFAULT_PREFIX = "swarmops"
 LABEL = "io.swarmops.sandbox"
 NODE_LABEL = f"{LABEL}.node"
 GROUP_LABEL = f"{LABEL}.group"
+BARE_LABEL = f"{LABEL}.bare"  # "true" on a bare node (systemd, no engine in the image)
 
 MANAGERS = "managers"
 WORKERS = "workers"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Prepares a machine for the sandbox and the tests: a Docker engine that answers, debootstrap (the node image is
-# built without a registry), the project's .venv, and the in-tree collection path that ansible.cfg points at.
+# Prepares a machine for the sandbox and the tests: a Docker engine that answers, debootstrap (the node images are
+# built without a registry), apt-cacher-ng in front of Debian's mirror (the bare nodes install their engines through
+# it, so six nodes download each package once), the project's .venv, and the in-tree collection path that ansible.cfg
+# points at.
 # Idempotent and silent when there is nothing to do, so every sandbox command can run it first.
 # With --oldest it also prepares .venv-oldest: the oldest ansible-core the collection claims, on Python 3.11.
 set -euo pipefail
@@ -28,7 +30,7 @@ install_missing_commands() {
     say "installing ${missing[*]} with apt-get"
     mkdir -p "$state_dir"
     local apt_log="$state_dir/bootstrap-apt.log"
-    if ! { apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
+    if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
         >"$apt_log" 2>&1; then
         tail -n 20 "$apt_log" >&2
         die "apt-get failed; full log in $apt_log"
@@ -48,6 +50,36 @@ ensure_docker_engine() {
         sleep 1
     done
     die "dockerd did not answer within ${dockerd_timeout_seconds}s; see $dockerd_log"
+}
+
+# The bare sandbox nodes' apt goes through this caching proxy (sandbox/images.py points them at it). It runs with a
+# configuration of the project's own under .sandbox/, not the package's: that one remaps Debian's archive to a
+# mirror of its choosing, while this one fetches each URL from the mirror the node asked for (the host's own, which is
+# known to answer), and the system's configuration stays untouched. It listens on every address, so the sandbox
+# networks' gateways too; there is no systemd here, so it runs as a background daemon, like dockerd.
+apt_cache_port=3142
+apt_cache_dir="$state_dir/apt-cacher-ng"
+
+apt_cache_answers() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$apt_cache_port") 2>/dev/null
+}
+
+ensure_apt_cache() {
+    apt_cache_answers && return 0
+    need_root "starting apt-cacher-ng"
+    say "starting apt-cacher-ng on port $apt_cache_port (log: $apt_cache_dir/log)"
+    mkdir -p "$apt_cache_dir/log" "$state_dir/cache/apt-cacher-ng"
+    printf '%s\n' "CacheDir: $state_dir/cache/apt-cacher-ng" "LogDir: $apt_cache_dir/log" \
+        "SupportDir: /usr/lib/apt-cacher-ng" "Port: $apt_cache_port" "ReportPage: acng-report.html" \
+        >"$apt_cache_dir/acng.conf"
+    apt-cacher-ng -c "$apt_cache_dir" ForeGround=0 pidfile="$apt_cache_dir/pid" SocketPath="$apt_cache_dir/socket" \
+        </dev/null >>"$apt_cache_dir/log/start.log" 2>&1
+    local waited
+    for ((waited = 0; waited < 30; waited++)); do
+        apt_cache_answers && return 0
+        sleep 1
+    done
+    die "apt-cacher-ng did not answer on port $apt_cache_port within 30s; see $apt_cache_dir/log"
 }
 
 # The newest Python this machine has (pyenv's 3.13: the newest ansible-core needs 3.12+), else python3.
@@ -102,8 +134,9 @@ ensure_collection_link() {
 }
 
 main() {
-    install_missing_commands dockerd:docker.io debootstrap:debootstrap
+    install_missing_commands dockerd:docker.io debootstrap:debootstrap apt-cacher-ng:apt-cacher-ng
     ensure_docker_engine
+    ensure_apt_cache
     ensure_venv .venv "$(newest_python)" requirements.txt requirements-test.txt
     if [ "${1:-}" = "--oldest" ]; then
         ensure_venv .venv-oldest "$(python_3_11)" requirements-oldest.txt

@@ -5,7 +5,17 @@ import tarfile
 
 import pytest
 
-from sandbox.images import ImageBuildError, _merged_usr_links, _minimal_rootfs_tar, _tree_members, upstream_version
+from sandbox.images import (
+    NODE_SUITES,
+    ImageBuildError,
+    _digest,
+    _merged_usr_links,
+    _minimal_rootfs_tar,
+    _node_recipe,
+    _tree_members,
+    ensure_images,
+    upstream_version,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,3 +78,25 @@ def test_the_rootfs_holds_busybox_its_applets_and_the_extra_pieces():
 
 def test_the_same_inputs_give_the_same_layer():
     assert _minimal_rootfs_tar(b"busybox", ("sh",)) == _minimal_rootfs_tar(b"busybox", ("sh",))
+
+
+def test_each_node_kind_and_release_is_its_own_recipe():
+    recipes = {(suite, bare): _node_recipe(suite, bare) for suite in NODE_SUITES for bare in (False, True)}
+    assert len({_digest(recipe) for recipe in recipes.values()}) == 4
+    bare = recipes[("trixie", True)]
+    assert "docker.io" not in bare["packages"] and "systemd" in bare["packages"]
+    assert bare["changes"] == ('CMD ["/sbin/init"]', "ENV container=docker")
+    # apt goes through the proxy the sandbox maps to its gateway; docker.service pulls in the image loader.
+    assert "http://apt-cache:3142" in bare["files"]["etc/apt/apt.conf.d/01swarmops-sandbox-proxy"]
+    assert bare["links"] == {
+        "etc/systemd/system/systemd-modules-load.service": "/dev/null",
+        "etc/systemd/system/docker.service.wants/swarmops-sandbox-images.service": (
+            "/etc/systemd/system/swarmops-sandbox-images.service"
+        ),
+    }
+    assert "docker.io" in recipes[("bookworm", False)]["packages"]
+
+
+def test_an_unknown_release_is_refused_before_any_build():
+    with pytest.raises(ValueError, match="bullseye"):
+        ensure_images(client=None, suite="bullseye")

@@ -11,6 +11,7 @@ def test_inventory_has_both_groups_and_what_the_docker_connection_needs():
     assert inventory["vars"] == {
         "ansible_connection": "community.docker.docker",
         "ansible_python_interpreter": "/usr/bin/python3",
+        "site_engine": False,
     }
     assert inventory["children"]["managers"]["hosts"] == {
         "manager1": {"ansible_host": "swarmops-manager1", "sandbox_address": "172.30.0.2"},
@@ -19,6 +20,13 @@ def test_inventory_has_both_groups_and_what_the_docker_connection_needs():
     assert inventory["children"]["workers"]["hosts"] == {
         "worker1": {"ansible_host": "swarmops-worker1", "sandbox_address": "172.30.0.4"},
     }
+
+
+def test_bare_hosts_leave_the_engine_to_site_yml():
+    # The sandbox runs the engine of its prebuilt nodes; on bare ones the swarm_engine role installs it.
+    inventory = yaml.safe_load(render_inventory(plan_nodes("swarmops", 1, 1, "172.30.0.0/24"), bare=True))["all"]
+    assert "site_engine" not in inventory["vars"]
+    assert inventory["vars"]["ansible_connection"] == "community.docker.docker"
 
 
 def test_a_sandbox_without_workers_still_has_a_workers_group():
