@@ -79,6 +79,12 @@ def _add_node_kind_arguments(command):
         help="the nodes' Debian release: bookworm (Docker 20.10, SDK 5.0.3) or trixie (Docker 26.1) "
         "(default: %(default)s)",
     )
+    if command.prog.endswith(" up"):
+        command.add_argument(
+            "--worker-suite",
+            choices=NODE_SUITES,
+            help="the workers' release, when it differs from --suite: a cluster in the middle of an engine upgrade",
+        )
 
 
 def _up(args):
@@ -90,6 +96,7 @@ def _up(args):
         monitoring=args.monitoring,
         bare=args.bare,
         suite=args.suite,
+        worker_suite=args.worker_suite,
     )
     sandbox.up()
     _print_statuses(sandbox.status())

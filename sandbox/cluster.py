@@ -103,6 +103,7 @@ class Sandbox:
         monitoring=False,
         bare=False,
         suite=DEFAULT_NODE_SUITE,
+        worker_suite=None,
     ):
         layout.node_names(managers, workers)  # fails early on impossible counts
         self.managers = managers
@@ -114,6 +115,8 @@ class Sandbox:
         self.monitoring = monitoring  # also load the monitoring stack's images, and set the role's inventory vars
         self.bare = bare  # fresh hosts with systemd and no Docker, instead of nodes whose engine runs already
         self.suite = suite  # the nodes' Debian release (sandbox.images.NODE_SUITES)
+        # The workers' release when it differs: a cluster in the middle of an engine upgrade.
+        self.worker_suite = worker_suite or suite
 
     @functools.cached_property
     def client(self):
@@ -123,22 +126,28 @@ class Sandbox:
         """Starts the sandbox from scratch (anything of this prefix is removed first) and returns its nodes."""
         started = time.monotonic()
         images = ensure_images(self.client, self.suite, self.bare)
+        node_images = {layout.MANAGERS: images.node, layout.WORKERS: images.node}
+        if self.worker_suite != self.suite:
+            node_images[layout.WORKERS] = ensure_images(self.client, self.worker_suite, self.bare).node
         monitoring_images = ensure_monitoring_images(self.client) if self.monitoring else {}
         self.down()
         subnet = self._create_network()
         nodes = layout.plan_nodes(self.prefix, self.managers, self.workers, subnet)
         loaded = list(images.services) + sorted(monitoring_images.values())
-        kind = f"bare {self.suite} hosts" if self.bare else f"{self.suite} engines"
+        suites = (
+            self.suite if self.worker_suite == self.suite else f"{self.suite} managers, {self.worker_suite} workers"
+        )
+        kind = f"bare hosts, {suites}" if self.bare else f"engines, {suites}"
         log.info("starting %d nodes (%s) on network %s (%s)", len(nodes), kind, self.network, subnet)
         if self.bare:
             # There is no engine to load them into yet: the nodes find them in a directory of the host.
             log.info("saving %s for the nodes' engines to load once installed", ", ".join(loaded))
             self._save_images(loaded, self._images_dir / "service-images.tar")
             gateway = layout.gateway_address(subnet)
-            _parallel(lambda node: self._start_bare_node_container(node, images.node, gateway), nodes)
+            _parallel(lambda node: self._start_bare_node_container(node, node_images[node.group], gateway), nodes)
             _parallel(self._wait_for_boot, nodes)
         else:
-            _parallel(lambda node: self._start_node_container(node, images.node), nodes)
+            _parallel(lambda node: self._start_node_container(node, node_images[node.group]), nodes)
             _parallel(self._wait_for_engine, nodes)
             log.info("loading %s into every node", ", ".join(loaded))
             self._load_images(nodes, loaded)

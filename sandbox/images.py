@@ -65,8 +65,19 @@ NODE_PACKAGES = (
     "procps",
     "ca-certificates",
 )
+# trixie ships the Docker CLI in a package of its own, which docker.io only recommends (debootstrap installs no
+# recommends); tests and operators use the CLI on the nodes.
+NODE_SUITE_PACKAGES = {"bookworm": (), "trixie": ("docker-cli",)}
 # The node's volume is mounted on /var/lib/docker, where overlay2 works (the container's own root would force vfs).
-NODE_CHANGES = ('CMD ["dockerd", "--host=unix:///var/run/docker.sock", "--storage-driver=overlay2"]',)
+# Engine 26 and newer fail every container start when they cannot turn IPv6 off on its interface, and a node's
+# /proc/sys is read-only here (no --privileged); this variable is the engine's own way around it. A real host has no
+# such problem, so only the sandbox sets it: in the image for engine nodes, and as a drop-in for bare nodes'
+# docker.service, waiting for the engine that the swarm_engine role installs.
+ENGINE_SANDBOX_ENVIRONMENT = "DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1"
+NODE_CHANGES = (
+    'CMD ["dockerd", "--host=unix:///var/run/docker.sock", "--storage-driver=overlay2"]',
+    f"ENV {ENGINE_SANDBOX_ENVIRONMENT}",
+)
 # A bare node is a fresh host: systemd as PID 1, apt and python3 for Ansible, and no Docker at all (installing it is
 # the swarm_engine role's job). iptables is there because the firewall role needs it on a host without Docker too.
 BARE_NODE_PACKAGES = (
@@ -126,6 +137,7 @@ ExecStart=/usr/bin/python3 /usr/local/lib/swarmops-sandbox/load-images.py
 [Install]
 WantedBy=docker.service
 """,
+    "etc/systemd/system/docker.service.d/swarmops-sandbox.conf": f"[Service]\nEnvironment={ENGINE_SANDBOX_ENVIRONMENT}\n",
     # Each container gets a machine ID of its own at boot instead of the one debootstrap wrote.
     "etc/machine-id": "",
 }
@@ -237,7 +249,7 @@ def _node_recipe(suite, bare):
     recipe = {
         "suite": suite,
         "variant": "minbase",
-        "packages": BARE_NODE_PACKAGES if bare else NODE_PACKAGES,
+        "packages": BARE_NODE_PACKAGES if bare else NODE_PACKAGES + NODE_SUITE_PACKAGES[suite],
         "changes": BARE_NODE_CHANGES if bare else NODE_CHANGES,
         "trimmed": NODE_TRIMMED_DIRS,
     }

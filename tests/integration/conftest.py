@@ -14,6 +14,9 @@ import pytest
 from sandbox import Sandbox
 
 PREFIX = os.environ.get('SWARMOPS_IT_PREFIX', 'swarmops-it')
+# The nodes' Debian release, so their engine: bookworm's Docker 20.10 (API 1.41, the oldest the collection supports)
+# or trixie's 26.1 (API 1.45). make test runs the modules' suite on both.
+SUITE = os.environ.get('SWARMOPS_IT_SUITE', 'bookworm')
 
 
 class SwarmSandbox:
@@ -32,6 +35,11 @@ class SwarmSandbox:
         if check and rc != 0:
             raise AssertionError('%s on %s failed (rc %d): %s' % (command, node, rc, stderr or stdout))
         return stdout.strip()
+
+    def api_version(self, node):
+        """The Engine API version the node's engine speaks, as a tuple: (1, 41) on bookworm, (1, 45) on trixie."""
+        version = self.sh(node, "docker version --format '{{.Server.APIVersion}}'")
+        return tuple(int(part) for part in version.split('.'))
 
     def swarm_info(self, node):
         return json.loads(self.sh(node, "docker info --format '{{json .Swarm}}'"))
@@ -99,7 +107,7 @@ class SwarmSandbox:
 
 @pytest.fixture(scope='session')
 def swarm_sandbox():
-    sandbox = Sandbox(managers=3, workers=2, name_prefix=PREFIX)
+    sandbox = Sandbox(managers=3, workers=2, name_prefix=PREFIX, suite=SUITE)
     sandbox.up()
     try:
         yield SwarmSandbox(sandbox)

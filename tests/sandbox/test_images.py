@@ -100,3 +100,8 @@ def test_each_node_kind_and_release_is_its_own_recipe():
 def test_an_unknown_release_is_refused_before_any_build():
     with pytest.raises(ValueError, match="bullseye"):
         ensure_images(client=None, suite="bullseye")
+
+
+def test_a_trixie_engine_node_gets_the_docker_cli_that_trixie_packages_apart():
+    assert "docker-cli" in _node_recipe("trixie", bare=False)["packages"]
+    assert "docker-cli" not in _node_recipe("bookworm", bare=False)["packages"]

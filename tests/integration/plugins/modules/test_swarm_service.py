@@ -294,11 +294,15 @@ def test_a_replicated_job_runs_to_completion_once(swarm):
     assert states == ['complete'] * 3
 
 
-def test_start_interval_is_refused_clearly_on_api_1_41(swarm):
-    result = run_module(
-        swarm.inventory, MANAGER, MODULE, dict(name='roll', healthcheck=dict(start_interval='1s')), expect_failure=True
-    )
-    assert 'speaks API 1.41; healthcheck.start_interval needs API 1.44 or newer' in result['msg']
+def test_start_interval_is_refused_clearly_before_api_1_44_and_kept_after(swarm):
+    options = dict(name='roll', healthcheck=dict(start_interval='1s'))
+    if swarm.api_version(MANAGER) < (1, 44):
+        result = run_module(swarm.inventory, MANAGER, MODULE, options, expect_failure=True)
+        assert 'speaks API 1.41; healthcheck.start_interval needs API 1.44 or newer' in result['msg']
+        return
+    run_four_times(swarm.inventory, MANAGER, MODULE, options)
+    healthcheck = inspect(swarm, 'roll')['Spec']['TaskTemplate']['ContainerSpec']['Healthcheck']
+    assert healthcheck['StartInterval'] == 1000000000
 
 
 def test_absent_removes_the_service_and_waits_for_its_tasks(swarm):
