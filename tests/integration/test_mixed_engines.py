@@ -93,7 +93,9 @@ def test_the_cluster_playbook_forms_a_swarm_of_both_engine_versions(mixed):
 
 @pytest.mark.parametrize('writer, reader', [(OLD_MANAGER, NEW_MANAGER), (NEW_MANAGER, OLD_MANAGER)])
 def test_a_service_written_by_one_engine_version_is_as_declared_for_the_other(mixed, writer, reader):
-    service = dict(SERVICE, name='web-from-%s' % writer)
+    # Host-mode ports (the sandbox has no routing mesh): each service a port of its own.
+    port = 8090 if writer == OLD_MANAGER else 8091
+    service = dict(SERVICE, name='web-from-%s' % writer, publish=[dict(published=port, target=80, mode='host')])
     run_four_times(mixed.inventory, writer, 'swarmops.swarm.swarm_service', service)
     again = run_module(mixed.inventory, reader, 'swarmops.swarm.swarm_service', service)
     assert not again.changed, again.get('diff')
