@@ -207,11 +207,15 @@ def comparable_spec(spec, live=None):
     template.pop('ForceUpdate', None)
     if template.get('Runtime') == 'container':
         template.pop('Runtime')
+    container = template.get('ContainerSpec') or {}
+    # The docker CLI 26 and newer writes NoNewPrivileges: false into every service it deploys; false is what the
+    # engine does without it, so a stack the CLI deployed compares equal to the same stack deployed without it.
+    if (container.get('Privileges') or {}).get('NoNewPrivileges') is False:
+        del container['Privileges']['NoNewPrivileges']
     if live is None:
         return spec
     for attachment in template.get('Networks') or []:
         attachment['Target'] = live.name_of('network', attachment['Target']) or attachment['Target']
-    container = template.get('ContainerSpec') or {}
     for kind in ('Config', 'Secret'):
         for reference in container.get('%ss' % kind) or []:
             identifier = reference.pop('%sID' % kind, None)

@@ -556,3 +556,17 @@ def test_secret_env_interpolates_like_env_and_wins_over_it():
         TAG='1', TOKEN='secret'
     )
     assert stacks.SWARM_STACK_ARGUMENT_SPEC['secret_env']['no_log']
+
+
+def test_no_new_privileges_false_as_the_docker_cli_26_writes_it_is_the_default():
+    # Docker CLI 26 deploys every service with Privileges.NoNewPrivileges false; without the field the engine does
+    # the same. True is a real setting and stays.
+    bare = {'TaskTemplate': {'ContainerSpec': {'Image': 'web:1'}}}
+    from_cli_26 = {'TaskTemplate': {'ContainerSpec': {'Image': 'web:1', 'Privileges': {'NoNewPrivileges': False}}}}
+    hardened = {'TaskTemplate': {'ContainerSpec': {'Image': 'web:1', 'Privileges': {'NoNewPrivileges': True}}}}
+    assert stacks.spec_differences(stacks.comparable_spec(from_cli_26), stacks.comparable_spec(bare)) == ([], [])
+    assert stacks.spec_differences(stacks.comparable_spec(hardened), stacks.comparable_spec(bare)) == (
+        [],
+        ['TaskTemplate.ContainerSpec.Privileges.NoNewPrivileges'],
+    )
+    assert from_cli_26['TaskTemplate']['ContainerSpec']['Privileges'] == {'NoNewPrivileges': False}
