@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# The README's main command: start the local sandbox (3 managers, 3 workers as Docker-in-Docker nodes, from bare
-# engines, with the monitoring images built from Debian's packages), run playbooks/site.yml (firewall, swarm,
-# monitoring stack), run it again to show it changes nothing, and print the cluster, the monitoring stack and where
-# Prometheus and Grafana answer. The sandbox stays up for exploring; `make sandbox-down` removes it.
+# The README's main command, the lecture's practical on fresh hosts: start the local sandbox (3 managers, 3 workers as
+# bare Debian hosts with systemd and no Docker; the monitoring images built from Debian's packages wait beside them,
+# as there is no registry), run playbooks/site.yml (installs the Docker engine, opens the firewall, forms the swarm,
+# deploys the monitoring stack), run it again to show it changes nothing, and print the cluster, the monitoring stack
+# and where Prometheus and Grafana answer. The sandbox stays up for exploring; `make sandbox-down` removes it.
+# Extra arguments go to `swarm-sandbox up` (e.g. --suite trixie for Debian 13's Docker 26.1).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 
-sandbox/swarm-sandbox up --monitoring "$@"
+sandbox/swarm-sandbox up --bare --monitoring "$@"
 
 # The monitoring stack's passwords (Grafana's admin, the basic auth of Prometheus and Alertmanager): the role refuses
 # default ones. They are made for this sandbox and kept beside its inventory (readable by the owner only); a file from
@@ -25,7 +27,7 @@ playbook() {
     .venv/bin/ansible-playbook -i .sandbox/inventory.yml playbooks/site.yml -e @"$secrets"
 }
 
-echo "== Firewall, swarm and monitoring stack"
+echo "== Docker engine, firewall, swarm and monitoring stack"
 playbook
 
 echo "== Running the playbook again: nothing may change"

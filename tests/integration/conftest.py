@@ -5,6 +5,7 @@ Each test arranges the swarm state it needs with the docker CLI inside the nodes
 modules under test), runs the modules through ansible, and asserts on what the nodes' engines report.
 """
 
+import contextlib
 import json
 import os
 import time
@@ -105,12 +106,19 @@ class SwarmSandbox:
                 )
 
 
-@pytest.fixture(scope='session')
-def swarm_sandbox():
-    sandbox = Sandbox(managers=3, workers=2, name_prefix=PREFIX, suite=SUITE)
+@contextlib.contextmanager
+def started_sandbox(**options):
+    """A SwarmSandbox of Sandbox(**options), up for the block and removed after it (kept with SWARMOPS_KEEP_SANDBOX)."""
+    sandbox = Sandbox(**options)
     sandbox.up()
     try:
         yield SwarmSandbox(sandbox)
     finally:
         if not os.environ.get('SWARMOPS_KEEP_SANDBOX'):
             sandbox.down()
+
+
+@pytest.fixture(scope='session')
+def swarm_sandbox():
+    with started_sandbox(managers=3, workers=2, name_prefix=PREFIX, suite=SUITE) as swarm:
+        yield swarm

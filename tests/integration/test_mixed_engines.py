@@ -10,9 +10,8 @@ import os
 
 import pytest
 
-from sandbox import Sandbox
 from tests.integration.ansible_runner import REPO_ROOT, run_four_times, run_module, run_playbook
-from tests.integration.conftest import SwarmSandbox
+from tests.integration.conftest import started_sandbox
 
 PREFIX = os.environ.get('SWARMOPS_IT_PREFIX', 'swarmops-it') + '-mixed'
 OLD_MANAGER = 'manager1'
@@ -61,13 +60,8 @@ configs:
 
 @pytest.fixture(scope='module')
 def mixed():
-    sandbox = Sandbox(managers=3, workers=2, name_prefix=PREFIX, suite='bookworm', worker_suite='trixie')
-    sandbox.up()
-    try:
-        yield SwarmSandbox(sandbox)
-    finally:
-        if not os.environ.get('SWARMOPS_KEEP_SANDBOX'):
-            sandbox.down()
+    with started_sandbox(managers=3, workers=2, name_prefix=PREFIX, suite='bookworm', worker_suite='trixie') as swarm:
+        yield swarm
 
 
 def engine_versions(swarm):
