@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # The README's test command (and CI's): prepare the machine, run the quick quality gates, then five streams at the
 # same time, each with sandboxes of its own:
-#   gates        ansible-test sanity and units, the docs site (scripts/lint.sh deep): CPU-bound
+#   gates        ansible-test sanity and units, the docs site (scripts/lint.sh deep): CPU-bound; then the
+#                swarm_engine role on bare hosts (systemd, no Docker) of Debian 12 and 13 (tests/integration/roles)
+#                and docs/tutorial.md run as written on six bare hosts
 #   modules      the unit tests, the sandbox's and the benchmark's own tests, and the modules' integration tests
-#                against a real 3-manager + 2-worker sandbox, which the tests start and remove themselves
-#   paths        the other integration tests (playbooks, Galaxy installs, AWX jobs, SDK versions) on another sandbox
+#                against a real 3-manager + 2-worker sandbox of Docker 20.10 (bookworm), which the tests start and
+#                remove themselves
+#   paths        the other integration tests (playbooks, Galaxy installs, AWX jobs, SDK versions, a cluster of
+#                mixed engine versions) on another sandbox; then the modules whose behaviour depends on the engine
+#                (services, stacks, CA, autolock, nodes) again, on Docker 26.1 (trixie)
 #   reliability  the fault-injection, bad-input and security suite (tests/integration/reliability) on a third
 #   scenarios    every Molecule scenario (`molecule test`), then the unit tests and the cluster playbook again on
 #                the oldest ansible-core the collection claims
@@ -49,10 +54,29 @@ modules() {
         tests/unit tests/sandbox tests/bench tests/integration/plugins
 }
 
-paths() {
+# The second part of a stream runs even when the first failed, so one CI run reports on both; the stream fails if
+# either did.
+gates_then_engine() {
+    local status=0
+    scripts/lint.sh deep || status=$?
+    echo "== The swarm_engine role and the tutorial on bare hosts"
+    SWARMOPS_IT_PREFIX=swarmops-it-engine .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
+        tests/integration/roles tests/integration/test_tutorial.py || status=$?
+    return "$status"
+}
+
+paths_then_newer_engine() {
+    local status=0
     SWARMOPS_IT_PREFIX=swarmops-it-paths .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
         tests/integration --ignore=tests/integration/plugins --ignore=tests/integration/test_molecule.py \
-        --ignore=tests/integration/reliability
+        --ignore=tests/integration/reliability --ignore=tests/integration/roles \
+        --ignore=tests/integration/test_tutorial.py || status=$?
+    echo "== The engine-dependent module tests on Docker 26.1 (trixie)"
+    local modules=tests/integration/plugins/modules
+    SWARMOPS_IT_PREFIX=swarmops-it-trixie SWARMOPS_IT_SUITE=trixie .venv/bin/python -m pytest -p no:cacheprovider \
+        --durations=15 "$modules/test_swarm_service.py" "$modules/test_swarm_stack.py" "$modules/test_swarm_ca.py" \
+        "$modules/test_swarm_unlock.py" "$modules/test_swarm_node.py" || status=$?
+    return "$status"
 }
 
 reliability() {
@@ -68,9 +92,9 @@ scenarios_then_oldest() {
 }
 
 streams=(gates modules paths reliability scenarios)
-stream gates scripts/lint.sh deep
+stream gates gates_then_engine
 stream modules modules
-stream paths paths
+stream paths paths_then_newer_engine
 stream reliability reliability
 stream scenarios scenarios_then_oldest
 wait
