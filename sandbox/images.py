@@ -74,8 +74,14 @@ NODE_SUITE_PACKAGES = {"bookworm": (), "trixie": ("docker-cli",)}
 # such problem, so only the sandbox sets it: in the image for engine nodes, and as a drop-in for bare nodes'
 # docker.service, waiting for the engine that the swarm_engine role installs.
 ENGINE_SANDBOX_ENVIRONMENT = "DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1"
+# The node's own bridge networks (docker0, docker_gwbridge) come from a pool that no network of the host's engine
+# takes (its defaults are 172.17-31.0.0/16 and 192.168.0.0/16): from the engine's default pools, a node cut off from
+# the sandbox network (the fault tests disconnect one) may create a bridge on the sandbox's own subnet, and then it
+# cannot be connected again ("conflicts with existing route").
+NODE_ADDRESS_POOL = "base=10.209.0.0/16,size=24"
 NODE_CHANGES = (
-    'CMD ["dockerd", "--host=unix:///var/run/docker.sock", "--storage-driver=overlay2"]',
+    'CMD ["dockerd", "--host=unix:///var/run/docker.sock", "--storage-driver=overlay2", '
+    f'"--default-address-pool={NODE_ADDRESS_POOL}"]',
     f"ENV {ENGINE_SANDBOX_ENVIRONMENT}",
 )
 # A bare node is a fresh host: systemd as PID 1, apt and python3 for Ansible, and no Docker at all (installing it is
