@@ -18,6 +18,7 @@ import time
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.facts import service_facts, task_name
+from ansible_collections.swarmops.swarm.plugins.module_utils.networks import ServiceNetworks
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import (
     SERVICE_OPTIONS,
@@ -72,11 +73,11 @@ class ServiceReferences:
     def __init__(self, client):
         self._client = client
         self._listed = {}
+        self._networks = ServiceNetworks(client)
 
     def _objects(self, kind):
         if kind not in self._listed:
             listing = {
-                'network': self._client.networks,
                 'config': self._client.configs,
                 'secret': self._client.secrets,
             }[kind]()
@@ -86,6 +87,11 @@ class ServiceReferences:
         return self._listed[kind]
 
     def object_id(self, kind, name):
+        if kind == 'network':
+            network_id = self._networks.service_target(name)
+            if network_id is None:
+                raise SwarmError(_missing_reference(kind, name))
+            return network_id
         objects = self._objects(kind)
         for object_id, object_name in objects:
             if name in (object_name, object_id):
@@ -93,15 +99,14 @@ class ServiceReferences:
         matches = [object_id for object_id, _name in objects if object_id.startswith(name)]
         if len(matches) == 1:
             return matches[0]
-        raise SwarmError(
-            'The %s %r does not exist in this swarm: create it before the service that uses it.' % (kind, name)
-        )
+        raise SwarmError(_missing_reference(kind, name))
 
     def network_name(self, network_id):
-        for object_id, object_name in self._objects('network'):
-            if object_id == network_id:
-                return object_name
-        return network_id
+        return self._networks.name_of(network_id) or network_id
+
+
+def _missing_reference(kind, name):
+    return 'The %s %r does not exist in this swarm: create it before the service that uses it.' % (kind, name)
 
 
 def find_service(client, name, status=False):

@@ -28,6 +28,7 @@ import re
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError, version_tuple
 from ansible_collections.swarmops.swarm.plugins.module_utils.compose import ControllerFiles, load_project
+from ansible_collections.swarmops.swarm.plugins.module_utils.networks import ServiceNetworks
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import SERVICE_OPTIONS, mode_of
 from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
@@ -159,8 +160,10 @@ class LiveState:
             network=client.networks() or [], config=client.configs() or [], secret=client.secrets() or []
         )
         self._names = dict(
-            (kind, dict((object_id(item), object_name(item)) for item in self.objects[kind])) for kind in _KINDS
+            (kind, dict((object_id(item), object_name(item)) for item in self.objects[kind]))
+            for kind in ('config', 'secret')
         )
+        self._networks = ServiceNetworks(client, listing=self.objects['network'])
 
     def in_stack(self, item):
         # Networks carry their labels at the top; services, configs and secrets in their spec.
@@ -174,6 +177,9 @@ class LiveState:
         return next((service for service in self.services if service['Spec']['Name'] == name), None)
 
     def name_of(self, kind, identifier):
+        if kind == 'network':
+            # host and bridge: the swarm's predefined networks, whose IDs the listing does not hold.
+            return self._networks.name_of(identifier)
         return self._names[kind].get(identifier)
 
     def swarm_network(self, name):

@@ -487,6 +487,9 @@ options:
       - Networks the tasks are attached to (C(TaskTemplate.Networks)), each a network name (or ID), or a mapping with
         C(name), C(aliases) (extra DNS names on that network) and C(driver_opts). Names are resolved to IDs; the
         networks must exist. When given, the networks become exactly these.
+      - A network is compared by what it resolves to, as the engine resolves it (by name, ID or ID prefix). V(host)
+        and V(bridge) (or the ID of a node's local network of that name) are the swarm's own predefined networks of
+        that name, whose swarm-scope ID the engine stores, so a service on V(host) is unchanged on the next run.
     type: list
     elements: raw
   logging:

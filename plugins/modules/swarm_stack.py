@@ -22,7 +22,9 @@ description:
     lists each kind of object once and writes nothing (the docker CLI updates every service on every deploy).
   - Services are compared with the option declarations of M(swarmops.swarm.swarm_service), in the Engine API's
     terms (engine defaults, lists whose order means nothing, images by name and tag), and replaced as a whole on a
-    change, as the docker CLI does. The diff shows each changed service through those options.
+    change, as the docker CLI does. The diff shows each changed service through those options. Networks are
+    compared by what their names resolve to; an external network named C(host) or C(bridge) (as monitoring agents
+    use) is the swarm's own predefined network of that name, whose swarm-scope ID the engine stores.
   - Configs and secrets cannot change in Swarm. When the content of one changes, the module creates a new version
     named C(<name>-<first 12 hex digits of its content digest>), switches the services to it, and removes the
     versions the stack no longer uses once the services converged.

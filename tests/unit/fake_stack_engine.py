@@ -16,6 +16,7 @@ import json
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient, EngineError
 from ansible_collections.swarmops.swarm.plugins.module_utils.services import node_matches
 from tests.unit.fake_engine import load_fixture
+from tests.unit.fake_networks import stored_target, swarm_network
 
 CLI_DEPLOYED = load_fixture('stack_cli_deployed.json')
 BUILTIN_NETWORKS = [
@@ -68,6 +69,10 @@ class FakeStackEngine:
             for network in self.networks_by_id.values()
             if name is None or network['Name'].startswith(name)
         ]
+
+    def network_inspect(self, network, scope=None):
+        self.reads.append('network_inspect')
+        return swarm_network(list(self.networks_by_id.values()), network)
 
     def configs(self, filters=None):
         self.reads.append('configs')
@@ -230,17 +235,7 @@ class FakeStackEngine:
         template.setdefault('ForceUpdate', 0)
         template.setdefault('Runtime', 'container')
         for attachment in template.get('Networks') or []:
-            named = [
-                network_id
-                for network_id, network in self.networks_by_id.items()
-                if network['Name'] == attachment['Target']
-            ]
-            if named:
-                attachment['Target'] = named[0]
-            elif attachment['Target'] not in self.networks_by_id:
-                raise EngineError(
-                    'no network', status_code=404, explanation='network %s not found' % attachment['Target']
-                )
+            attachment['Target'] = stored_target(list(self.networks_by_id.values()), attachment['Target'])
         for kind, store in (('Config', self.configs_by_id), ('Secret', self.secrets_by_id)):
             for reference in container.get('%ss' % kind) or []:
                 if reference.get('%sID' % kind) not in store:

@@ -16,13 +16,18 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
 )
 from ansible_collections.swarmops.swarm.plugins.module_utils.wait import WaitTimeout, wait_until
 from tests.unit.fake_engine import load_fixture
-from tests.unit.fake_service_engine import FakeServiceEngine, crash_loop_tasks, use_fake_time
+from tests.unit.fake_networks import SWARM_PREDEFINED
+from tests.unit.fake_service_engine import REFERENCES, FakeServiceEngine, crash_loop_tasks, use_fake_time
 
 
 @pytest.fixture(autouse=True)
 def fake_time(monkeypatch):
     """Stability windows and polls pass without real time."""
     return use_fake_time(monkeypatch)
+
+
+SWARM_HOST = next(network['Id'] for network in SWARM_PREDEFINED if network['Name'] == 'host')
+LOCAL_HOST = next(network['ID'] for network in REFERENCES['networks'] if network['Name'] == 'host')
 
 
 def params(**task):
@@ -508,3 +513,29 @@ def test_a_port_another_service_holds_in_ingress_mode_is_refused(mine, theirs):
 def test_host_mode_ports_on_both_sides_and_other_ports_pass():
     occupant = publishing('occupant', (8080, 'host'), (9000, 'ingress'))
     check_against_swarm(SWARM_NODES, [occupant], wanting((8080, 'host'), (9001, 'ingress')))
+
+
+# -- networks compare by what they resolve to: the swarm's host network by name or by any of its IDs -------------
+
+
+@pytest.mark.parametrize(
+    'given',
+    ['host', SWARM_HOST, SWARM_HOST[:12], LOCAL_HOST],
+    ids=['name', 'swarm-id', 'swarm-id-prefix', 'local-id'],
+)
+def test_the_host_network_is_unchanged_on_the_next_run_however_it_is_named(given):
+    engine = FakeServiceEngine()
+    created = apply(engine, name='agent', image='swarmops/web:1', networks=['host'])
+    assert created.after['networks'] == ['host']
+    (create_call,) = [call for call in engine.calls if call[0] == 'create']
+    assert create_call[1]['TaskTemplate']['Networks'] == [{'Target': SWARM_HOST}], 'the ID the engine stores'
+    again = plan_service(engine, params(name='agent', image='swarmops/web:1', networks=[given]))
+    assert again.summaries == [] and again.before == again.after
+    assert again.after == dict(state='present', image='swarmops/web:1', networks=['host'])
+
+
+def test_a_move_from_the_host_network_to_an_overlay_is_a_change_named_by_names():
+    engine = FakeServiceEngine()
+    apply(engine, name='agent', image='swarmops/web:1', networks=['host'])
+    plan = plan_service(engine, params(name='agent', networks=['svc_front']))
+    assert plan.summaries == ['update service agent: networks ["host"] -> ["svc_front"]']

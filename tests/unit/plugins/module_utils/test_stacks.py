@@ -17,10 +17,12 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.stacks import (
     plan_stack,
     secret_digest,
 )
+from tests.unit.fake_networks import SWARM_PREDEFINED
 from tests.unit.fake_service_engine import crash_loop_tasks, use_fake_time
 from tests.unit.fake_stack_engine import FakeStackEngine
 from tests.unit.plugins.module_utils.test_compose import COMPOSE, FULL, INGRESS, OVERRIDE
 
+SWARM_HOST = next(network['Id'] for network in SWARM_PREDEFINED if network['Name'] == 'host')
 _FIXTURE_VARIABLES = ('WEB_IMAGE', 'WEB_REPLICAS', 'FROM_ENV', 'EMPTY', 'OUTSIDE_NETWORK')
 
 
@@ -570,3 +572,35 @@ def test_no_new_privileges_false_as_the_docker_cli_26_writes_it_is_the_default()
         ['TaskTemplate.ContainerSpec.Privileges.NoNewPrivileges'],
     )
     assert from_cli_26['TaskTemplate']['ContainerSpec']['Privileges'] == {'NoNewPrivileges': False}
+
+
+# -- the external host network, as monitoring agents use it -----------------------------------------
+
+HOST_AGENT = dict(
+    services=dict(agent=dict(image='swarmops/web:1', networks=['hostnet'], deploy=dict(mode='global'))),
+    networks=dict(hostnet=dict(external=True, name='host')),
+)
+
+
+def test_a_service_on_the_external_host_network_is_unchanged_on_the_next_run():
+    engine = FakeStackEngine()
+    first = apply(engine, name='mon', compose=[HOST_AGENT])
+    assert first.summaries == ['create service mon_agent (global, image swarmops/web:1)']
+    stored = engine.service_named('mon_agent')['Spec']['TaskTemplate']['Networks']
+    assert stored == [{'Target': SWARM_HOST}], 'the engine stores the ID of the swarm-scoped host network'
+    engine.calls = []
+    again = apply(engine, name='mon', compose=[HOST_AGENT])
+    assert again.summaries == [] and again.before == again.after == {}
+    assert engine.calls == []
+
+
+def test_a_move_from_the_host_network_to_an_overlay_shows_both_by_name():
+    engine = FakeStackEngine()
+    apply(engine, name='mon', compose=[HOST_AGENT])
+    moved = copy.deepcopy(HOST_AGENT)
+    moved['services']['agent']['networks'] = ['default']
+    plan = plan_stack(engine, params(name='mon', compose=[moved]))
+    assert plan.summaries == [
+        'create network mon_default (overlay)',
+        "update service mon_agent: networks ['host'] -> [{'name': 'mon_default', 'aliases': ['agent']}]",
+    ]
