@@ -203,6 +203,12 @@ options:
         with a message naming the tasks that stopped, their error and exit code.
       - With V(false), the module returns once the services are created or updated; old config and secret versions
         are then removed by a later run, when no service refers to them any more.
+      - A replicated service whose placement constraints (C(deploy.placement.constraints)) no node matches yet, for
+        example V(node.labels.pcidss == yes) before any node carries the label, has tasks that stay pending until a
+        node does. With V(true), a run that would create or update such a service fails before anything is written,
+        naming the service, its constraints and the nodes. With V(false) it is deployed, as with
+        C(docker stack deploy), and the run returns a warning naming the service and the constraints. A service the
+        run does not change never fails the run for it, whatever O(wait) says; it warns and is not awaited.
       - O(state=absent) always waits until the networks are gone.
     type: bool
     default: true

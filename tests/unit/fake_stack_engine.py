@@ -14,7 +14,7 @@ import itertools
 import json
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient, EngineError
-from ansible_collections.swarmops.swarm.plugins.module_utils.services import node_matches
+from ansible_collections.swarmops.swarm.plugins.module_utils.placement import node_matches
 from tests.unit.fake_engine import load_fixture
 from tests.unit.fake_networks import stored_target, swarm_network
 
@@ -53,7 +53,15 @@ class FakeStackEngine:
 
     def services(self, filters=None, status=False):
         self.reads.append('services')
-        return [copy.deepcopy(service) for service in self.services_by_id.values()]
+        listed = [copy.deepcopy(service) for service in self.services_by_id.values()]
+        if status:
+            for service in listed:
+                tasks = self._tasks_of(service)
+                service['ServiceStatus'] = dict(
+                    RunningTasks=len([task for task in tasks if task['Status']['State'] == 'running']),
+                    DesiredTasks=len(tasks),
+                )
+        return listed
 
     def service_inspect(self, service_id):
         self.reads.append('service_inspect')
@@ -266,11 +274,16 @@ class FakeStackEngine:
         template = copy.deepcopy(spec.get('TaskTemplate') or {})
         template.pop('Runtime', None)
         mode = spec.get('Mode') or {}
+        constraints = (template.get('Placement') or {}).get('Constraints') or []
         if 'Global' in mode:
-            constraints = (template.get('Placement') or {}).get('Constraints') or []
             nodes = [node['ID'] for node in self.nodes_list if node_matches(node, constraints)]
         else:
-            nodes = ['node%d' % slot for slot in range(((mode.get('Replicated') or {}).get('Replicas', 1)))]
+            # The tasks of a replicated service that no node can take stay pending, on no node.
+            placeable = any(node_matches(node, constraints) is not False for node in self.nodes_list)
+            nodes = [
+                ('node%d' % slot) if placeable else ''
+                for slot in range(((mode.get('Replicated') or {}).get('Replicas', 1)))
+            ]
         return [
             {
                 'ID': 'task%s%d' % (service['ID'], index),
@@ -279,7 +292,11 @@ class FakeStackEngine:
                 'Slot': index + 1,
                 'Spec': copy.deepcopy(template),
                 'DesiredState': 'running',
-                'Status': {'State': 'running', 'Message': 'started'},
+                'Status': (
+                    {'State': 'running', 'Message': 'started'}
+                    if node
+                    else {'State': 'pending', 'Message': 'pending task scheduling', 'Err': 'no suitable node'}
+                ),
             }
             for index, node in enumerate(nodes)
         ]

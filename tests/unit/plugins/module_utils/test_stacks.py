@@ -604,3 +604,60 @@ def test_a_move_from_the_host_network_to_an_overlay_shows_both_by_name():
         'create network mon_default (overlay)',
         "update service mon_agent: networks ['host'] -> [{'name': 'mon_default', 'aliases': ['agent']}]",
     ]
+
+
+# -- a service no node can take yet ------------------------------------------------------------------
+
+PCI_STACK = dict(
+    services=dict(
+        web=dict(
+            image='swarmops/web:1',
+            deploy=dict(endpoint_mode='dnsrr', placement=dict(constraints=['node.labels.pcidss == yes'])),
+        )
+    )
+)
+
+
+def test_a_stack_service_no_node_can_take_fails_before_any_write_when_the_run_would_wait_for_it():
+    engine = FakeStackEngine()
+    with pytest.raises(SwarmError) as refused:
+        plan_stack(engine, params(name='pci', compose=[PCI_STACK]))
+    assert str(refused.value).startswith(
+        'No node matches the placement constraints of service pci_web (node.labels.pcidss == yes), so its tasks '
+        'cannot start until a node does, and this run would wait for them.'
+    )
+    assert engine.writes() == []
+
+
+def test_without_wait_the_stack_deploys_with_a_warning_and_a_run_that_changes_nothing_never_fails_or_waits():
+    engine = FakeStackEngine()
+    created = apply(engine, name='pci', compose=[PCI_STACK], wait=False)
+    assert created.summaries == [
+        'create network pci_default (overlay)',
+        'create service pci_web (replicated, 1 replica, image swarmops/web:1)',
+    ]
+    (warning,) = created.warnings
+    assert warning.startswith(
+        'No node matches the placement constraints of service pci_web (node.labels.pcidss == yes) yet: its tasks '
+        'stay pending until a node does'
+    )
+    assert engine.service_named('pci_web')['Spec']['TaskTemplate']['Placement'] == {
+        'Constraints': ['node.labels.pcidss == yes']
+    }
+    assert [task['Status']['State'] for task in engine.tasks({'label': 'com.docker.stack.namespace=pci'})] == [
+        'pending'
+    ]
+    engine.calls = []
+    for wait in (False, True):
+        again = apply(engine, name='pci', compose=[PCI_STACK], wait=wait)
+        assert again.summaries == [] and again.warnings == [warning]
+        assert again.result['waited_for'] == [] and again.result['waited_seconds'] == 0
+    assert engine.writes() == []
+    # A change would wait for the service's tasks again: refused before anything is written.
+    scaled = copy.deepcopy(PCI_STACK)
+    scaled['services']['web']['deploy']['replicas'] = 2
+    with pytest.raises(SwarmError, match='No node matches the placement constraints of service pci_web'):
+        plan_stack(engine, params(name='pci', compose=[scaled]))
+    assert apply(engine, name='pci', compose=[scaled], wait=False).summaries == [
+        'update service pci_web: replicas 1 -> 2'
+    ]
