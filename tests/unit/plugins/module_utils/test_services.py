@@ -514,7 +514,8 @@ def test_without_wait_it_is_created_with_a_warning_and_a_run_that_changes_nothin
 def test_a_change_to_a_service_no_node_can_take_fails_with_wait_and_is_applied_with_a_warning_without():
     engine = unlabelled_engine()
     apply(engine, wait=False, **PCI)
-    scaled = dict(PCI, replicas=2)
+    scaled = dict(PCI)
+    scaled['replicas'] = 2
     with pytest.raises(SwarmError, match='No node matches the placement constraints of service pci'):
         plan_service(engine, params(**scaled))
     plan = apply(engine, wait=False, **scaled)
@@ -525,7 +526,9 @@ def test_a_change_to_a_service_no_node_can_take_fails_with_wait_and_is_applied_w
 def test_a_service_a_node_can_take_has_no_warning():
     engine = unlabelled_engine()
     engine.converge = True
-    plan = apply(engine, **dict(PCI, placement=dict(constraints=['node.labels.zone==a'])))
+    placeable = dict(PCI)
+    placeable['placement'] = dict(constraints=['node.labels.zone==a'])
+    plan = apply(engine, **placeable)
     assert plan.changed and plan.warnings == []
 
 
