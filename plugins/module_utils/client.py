@@ -351,6 +351,16 @@ class EngineClient:
     def networks(self, filters=None):
         return self.request('list the networks', 'GET', '/networks', params=_filters(filters))
 
+    def network_inspect(self, network, scope=None):
+        """One network by name, ID or ID prefix; ``scope='swarm'`` asks the swarm, as the engine does when a
+        service spec names a network (it finds the swarm's own ``host`` and ``bridge``, which no listing shows)."""
+        return self.request(
+            'inspect network %s' % network,
+            'GET',
+            '/networks/%s' % network,
+            params={'scope': scope} if scope else None,
+        )
+
     def configs(self, filters=None):
         return self.request('list the configs', 'GET', '/configs', params=_filters(filters))
 

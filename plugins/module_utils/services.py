@@ -18,6 +18,8 @@ import time
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.facts import service_facts, task_name
+from ansible_collections.swarmops.swarm.plugins.module_utils.networks import ServiceNetworks
+from ansible_collections.swarmops.swarm.plugins.module_utils.placement import node_matches, placement_warning
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import (
     SERVICE_OPTIONS,
@@ -72,11 +74,11 @@ class ServiceReferences:
     def __init__(self, client):
         self._client = client
         self._listed = {}
+        self._networks = ServiceNetworks(client)
 
     def _objects(self, kind):
         if kind not in self._listed:
             listing = {
-                'network': self._client.networks,
                 'config': self._client.configs,
                 'secret': self._client.secrets,
             }[kind]()
@@ -86,6 +88,11 @@ class ServiceReferences:
         return self._listed[kind]
 
     def object_id(self, kind, name):
+        if kind == 'network':
+            network_id = self._networks.service_target(name)
+            if network_id is None:
+                raise SwarmError(_missing_reference(kind, name))
+            return network_id
         objects = self._objects(kind)
         for object_id, object_name in objects:
             if name in (object_name, object_id):
@@ -93,15 +100,14 @@ class ServiceReferences:
         matches = [object_id for object_id, _name in objects if object_id.startswith(name)]
         if len(matches) == 1:
             return matches[0]
-        raise SwarmError(
-            'The %s %r does not exist in this swarm: create it before the service that uses it.' % (kind, name)
-        )
+        raise SwarmError(_missing_reference(kind, name))
 
     def network_name(self, network_id):
-        for object_id, object_name in self._objects('network'):
-            if object_id == network_id:
-                return object_name
-        return network_id
+        return self._networks.name_of(network_id) or network_id
+
+
+def _missing_reference(kind, name):
+    return 'The %s %r does not exist in this swarm: create it before the service that uses it.' % (kind, name)
 
 
 def find_service(client, name, status=False):
@@ -137,13 +143,17 @@ def plan_service(client, params):
         desired = desired_api_values(SERVICE_OPTIONS, params, references)
         _check_api_version(client, desired)
         others = [other for other in client.services() or [] if (other.get('Spec') or {}).get('Name') != name]
-        check_against_swarm(
-            client.nodes() or [], others, desired_spec(params, desired, live_spec_of(service) if service else {})
-        )
+        spec = desired_spec(params, desired, live_spec_of(service) if service else {})
+        check_published_ports(others, spec)
         if service is None:
             plan = _plan_creation(client, params, desired, references, outcome)
         else:
             plan = _plan_update(client, params, service, desired, references, outcome)
+        unplaced = placement_warning(client.nodes() or [], spec, plan.changed, params['wait'])
+        if unplaced:
+            plan.warn(unplaced)
+            # Its tasks cannot start until a node matches: a run that changes nothing does not wait for them.
+            plan.settle = None
     plan.report = lambda check_mode: _report(client, name, outcome)
     return plan
 
@@ -681,41 +691,9 @@ def _comparable_task_spec(template):
     return normalise(template)
 
 
-def check_against_swarm(nodes, other_services, spec, ports_option='publish'):
-    """Refuse, before any write, a spec the engine would accept and then never run, or refuse only late: placement
-    constraints that no node satisfies, and published ports another service holds (``ports_option`` names where
-    the ports were given)."""
-    _check_placement(nodes, spec)
-    _check_published_ports(other_services, spec, ports_option)
-
-
-def _check_placement(nodes, spec):
-    constraints = ((spec.get('TaskTemplate') or {}).get('Placement') or {}).get('Constraints') or []
-    mode = spec.get('Mode') or {}
-    # A global service may wait for nodes that will match later; a replicated one would wait for ever.
-    if not constraints or 'Global' in mode or 'GlobalJob' in mode or _REPLICAS.live_value(spec) == 0:
-        return
-    verdicts = [node_matches(node, constraints) for node in nodes]
-    if not verdicts or None in verdicts or any(verdicts):
-        return
-    raise SwarmError(
-        'No node matches the placement constraints of service %s (%s), so its tasks could never run. The nodes: %s.'
-        % (spec.get('Name'), ', '.join(constraints), '; '.join(_node_summary(node) for node in nodes))
-    )
-
-
-def _node_summary(node):
-    node_spec = node.get('Spec') or {}
-    labels = ', '.join('%s=%s' % item for item in sorted((node_spec.get('Labels') or {}).items()))
-    return '%s (%s%s)' % (
-        (node.get('Description') or {}).get('Hostname') or node.get('ID'),
-        node_spec.get('Role'),
-        ', labels ' + labels if labels else '',
-    )
-
-
-def _check_published_ports(services, spec, ports_option):
-    """A port published in ingress mode is taken on every node: no other service may publish it, in any mode."""
+def check_published_ports(services, spec, ports_option='publish'):
+    """Refuse, before any write, a port published in ingress mode that another service holds: it is taken on every
+    node, so no other service may publish it, in any mode (``ports_option`` names where the ports were given)."""
     wanted = [port for port in (spec.get('EndpointSpec') or {}).get('Ports') or [] if port.get('PublishedPort')]
     for service in services:
         held = (service.get('Endpoint') or {}).get('Ports') or (
@@ -742,36 +720,6 @@ def _check_published_ports(services, spec, ports_option):
                             modes[1],
                         )
                     )
-
-
-def node_matches(node, constraints):
-    """Whether a node satisfies placement constraints: True, False, or None when a constraint cannot be read."""
-    description = node.get('Description') or {}
-    known = {
-        'node.id': node.get('ID'),
-        'node.hostname': description.get('Hostname'),
-        'node.role': (node.get('Spec') or {}).get('Role'),
-        'node.platform.os': (description.get('Platform') or {}).get('OS'),
-        'node.platform.arch': (description.get('Platform') or {}).get('Architecture'),
-    }
-    verdict = True
-    for constraint in constraints:
-        operator = '==' if '==' in constraint else '!=' if '!=' in constraint else None
-        if operator is None:
-            return None
-        key, value = [part.strip() for part in constraint.split(operator, 1)]
-        if key.startswith('node.labels.'):
-            actual = ((node.get('Spec') or {}).get('Labels') or {}).get(key[len('node.labels.') :])
-        elif key.startswith('engine.labels.'):
-            actual = ((description.get('Engine') or {}).get('Labels') or {}).get(key[len('engine.labels.') :])
-        elif key in known:
-            actual = known[key]
-        else:
-            return None
-        matches = actual is not None and actual.lower() == value.lower() if key != 'node.id' else actual == value
-        if matches != (operator == '=='):
-            verdict = False
-    return verdict
 
 
 # -- result --------------------------------------------------------------------------------

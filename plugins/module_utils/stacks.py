@@ -28,13 +28,15 @@ import re
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError, version_tuple
 from ansible_collections.swarmops.swarm.plugins.module_utils.compose import ControllerFiles, load_project
+from ansible_collections.swarmops.swarm.plugins.module_utils.networks import ServiceNetworks
+from ansible_collections.swarmops.swarm.plugins.module_utils.placement import placement_warning
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import SERVICE_OPTIONS, mode_of
 from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
     UPDATE_IN_PROGRESS_STATES,
     UPDATE_PAUSED_STATES,
     Rollout,
-    check_against_swarm,
+    check_published_ports,
     live_spec_of,
     stability_seconds,
 )
@@ -159,8 +161,10 @@ class LiveState:
             network=client.networks() or [], config=client.configs() or [], secret=client.secrets() or []
         )
         self._names = dict(
-            (kind, dict((object_id(item), object_name(item)) for item in self.objects[kind])) for kind in _KINDS
+            (kind, dict((object_id(item), object_name(item)) for item in self.objects[kind]))
+            for kind in ('config', 'secret')
         )
+        self._networks = ServiceNetworks(client, listing=self.objects['network'])
 
     def in_stack(self, item):
         # Networks carry their labels at the top; services, configs and secrets in their spec.
@@ -174,6 +178,9 @@ class LiveState:
         return next((service for service in self.services if service['Spec']['Name'] == name), None)
 
     def name_of(self, kind, identifier):
+        if kind == 'network':
+            # host and bridge: the swarm's predefined networks, whose IDs the listing does not hold.
+            return self._networks.name_of(identifier)
         return self._names[kind].get(identifier)
 
     def swarm_network(self, name):
@@ -262,11 +269,10 @@ def _plan_deployment(deployment, specs):
     live = deployment.live
     plan = Plan(before={}, after={})
     _check_externals(live, specs)
-    if specs.services:
-        nodes = deployment.client.nodes() or []
-        others = [service for service in live.services if not live.in_stack(service)]
-        for name, spec in specs.services.items():
-            check_against_swarm(nodes, others, spec, ports_option='services.%s.ports' % name)
+    nodes = (deployment.client.nodes() or []) if specs.services else []
+    others = [service for service in live.services if not live.in_stack(service)]
+    for name, spec in specs.services.items():
+        check_published_ports(others, spec, ports_option='services.%s.ports' % name)
     stack_services = live.stack_services()
     desired_names = set(spec['Name'] for spec in specs.services.values())
     for spec in specs.services.values():
@@ -297,13 +303,19 @@ def _plan_deployment(deployment, specs):
                 declared.name if declared.external else _plan_file_object(deployment, plan, kind, declared)
             )
     desired_specs = {}
+    unplaced = set()
     for spec in sorted(specs.services.values(), key=lambda spec: spec['Name']):
         desired_specs[spec['Name']] = _with_versions(spec, chosen)
-        _plan_service(deployment, plan, desired_specs[spec['Name']], stack_services.get(spec['Name']))
+        writes = _plan_service(deployment, plan, desired_specs[spec['Name']], stack_services.get(spec['Name']))
+        warning = placement_warning(nodes, spec, writes, deployment.params['wait'])
+        if warning:
+            plan.warn(warning)
+            unplaced.add(spec['Name'])
     deployment.result_names(specs, chosen)
     _plan_cleanup(deployment, plan, specs, chosen, desired_specs, pruned)
     if deployment.params['wait']:
-        plan.settle = lambda: deployment.settle_unchanged(sorted(desired_specs))
+        # Services no node can take yet are not awaited: their tasks cannot start until a node matches.
+        plan.settle = lambda: deployment.settle_unchanged(sorted(set(desired_specs) - unplaced))
     return plan
 
 
@@ -553,6 +565,7 @@ def _with_versions(spec, chosen):
 
 
 def _plan_service(deployment, plan, desired, service):
+    """Plan the creation or update of one service; whether it planned one."""
     name = desired['Name']
     desired_view = comparable_spec(deployment.with_image(desired, service))
     if service is None:
@@ -562,11 +575,11 @@ def _plan_service(deployment, plan, desired, service):
             'create service %s (%s, image %s)' % (name, _mode_summary(desired), _image_of(desired_view)),
             lambda: deployment.create_service(desired),
         )
-        return
+        return True
     live_view = comparable_spec(live_spec_of(service), deployment.live)
     changed, others = spec_differences(live_view, desired_view)
     if not changed and not others:
-        return
+        return False
     if 'mode' in changed:
         raise SwarmError(
             'Service %s is %s; the compose file asks for %s. The engine cannot change the mode of a service in place: '
@@ -584,6 +597,7 @@ def _plan_service(deployment, plan, desired, service):
         'update service %s: %s' % (name, _changes_summary(before, after, changed, others)),
         lambda: deployment.update_service(service, desired),
     )
+    return True
 
 
 def _plan_service_removal(deployment, plan, service, reason):

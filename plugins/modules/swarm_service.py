@@ -95,6 +95,13 @@ options:
       - If the engine pauses the update or rolls it back (O(update_config.failure_action)), the module fails and
         its message names the failing tasks and their errors. A rollback it asked for (O(rollback)) must complete.
       - The result's RV(waited_seconds) says how long it waited.
+      - A replicated service whose placement constraints no node matches yet (for example
+        V(node.labels.pcidss==yes) before any node carries the label) has tasks that stay pending until a node does.
+        With V(true), a run that would create or update such a service fails before anything is written, naming
+        the service, its constraints and the nodes, as it could only time out. With V(false) the service is created
+        or updated, as with the docker CLI, and the run returns a warning naming the service and the constraints.
+        A run that changes nothing never fails for it, whatever O(wait) says; it warns, and does not wait for the
+        pending tasks.
     type: bool
     default: true
   wait_timeout:
@@ -467,7 +474,8 @@ options:
           - Constraints such as V(node.role==worker) or V(node.labels.zone!=dmz). The order does not matter.
           - The keys are V(node.id), V(node.hostname), V(node.role), V(node.platform.os), V(node.platform.arch),
             V(node.labels.<label>) and V(engine.labels.<label>). A replicated service whose constraints no node of the
-            swarm matches is refused before anything is written (its tasks could never run).
+            swarm matches yet is refused before anything is written when the run would wait for its tasks; see
+            O(wait) for what happens otherwise.
         type: list
         elements: str
       preferences:
@@ -487,6 +495,9 @@ options:
       - Networks the tasks are attached to (C(TaskTemplate.Networks)), each a network name (or ID), or a mapping with
         C(name), C(aliases) (extra DNS names on that network) and C(driver_opts). Names are resolved to IDs; the
         networks must exist. When given, the networks become exactly these.
+      - A network is compared by what it resolves to, as the engine resolves it (by name, ID or ID prefix). V(host)
+        and V(bridge) (or the ID of a node's local network of that name) are the swarm's own predefined networks of
+        that name, whose swarm-scope ID the engine stores, so a service on V(host) is unchanged on the next run.
     type: list
     elements: raw
   logging:

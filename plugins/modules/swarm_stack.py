@@ -22,7 +22,9 @@ description:
     lists each kind of object once and writes nothing (the docker CLI updates every service on every deploy).
   - Services are compared with the option declarations of M(swarmops.swarm.swarm_service), in the Engine API's
     terms (engine defaults, lists whose order means nothing, images by name and tag), and replaced as a whole on a
-    change, as the docker CLI does. The diff shows each changed service through those options.
+    change, as the docker CLI does. The diff shows each changed service through those options. Networks are
+    compared by what their names resolve to; an external network named C(host) or C(bridge) (as monitoring agents
+    use) is the swarm's own predefined network of that name, whose swarm-scope ID the engine stores.
   - Configs and secrets cannot change in Swarm. When the content of one changes, the module creates a new version
     named C(<name>-<first 12 hex digits of its content digest>), switches the services to it, and removes the
     versions the stack no longer uses once the services converged.
@@ -201,6 +203,12 @@ options:
         with a message naming the tasks that stopped, their error and exit code.
       - With V(false), the module returns once the services are created or updated; old config and secret versions
         are then removed by a later run, when no service refers to them any more.
+      - A replicated service whose placement constraints (C(deploy.placement.constraints)) no node matches yet, for
+        example V(node.labels.pcidss == yes) before any node carries the label, has tasks that stay pending until a
+        node does. With V(true), a run that would create or update such a service fails before anything is written,
+        naming the service, its constraints and the nodes. With V(false) it is deployed, as with
+        C(docker stack deploy), and the run returns a warning naming the service and the constraints. A service the
+        run does not change never fails the run for it, whatever O(wait) says; it warns and is not awaited.
       - O(state=absent) always waits until the networks are gone.
     type: bool
     default: true

@@ -13,6 +13,7 @@ import itertools
 from ansible_collections.swarmops.swarm.plugins.module_utils import services, wait
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError
 from tests.unit.fake_engine import load_fixture
+from tests.unit.fake_networks import swarm_network
 from tests.unit.plugins.module_utils.test_wait import FakeClock
 
 REFERENCES = load_fixture('service_references.json')
@@ -129,6 +130,9 @@ class FakeServiceEngine:
 
     def networks(self, filters=None):
         return REFERENCES['networks']
+
+    def network_inspect(self, network, scope=None):
+        return swarm_network(REFERENCES['networks'], network)
 
     def configs(self, filters=None):
         return REFERENCES['configs']

@@ -14,8 +14,9 @@ import itertools
 import json
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient, EngineError
-from ansible_collections.swarmops.swarm.plugins.module_utils.services import node_matches
+from ansible_collections.swarmops.swarm.plugins.module_utils.placement import node_matches
 from tests.unit.fake_engine import load_fixture
+from tests.unit.fake_networks import stored_target, swarm_network
 
 CLI_DEPLOYED = load_fixture('stack_cli_deployed.json')
 BUILTIN_NETWORKS = [
@@ -52,7 +53,15 @@ class FakeStackEngine:
 
     def services(self, filters=None, status=False):
         self.reads.append('services')
-        return [copy.deepcopy(service) for service in self.services_by_id.values()]
+        listed = [copy.deepcopy(service) for service in self.services_by_id.values()]
+        if status:
+            for service in listed:
+                tasks = self._tasks_of(service)
+                service['ServiceStatus'] = dict(
+                    RunningTasks=len([task for task in tasks if task['Status']['State'] == 'running']),
+                    DesiredTasks=len(tasks),
+                )
+        return listed
 
     def service_inspect(self, service_id):
         self.reads.append('service_inspect')
@@ -68,6 +77,10 @@ class FakeStackEngine:
             for network in self.networks_by_id.values()
             if name is None or network['Name'].startswith(name)
         ]
+
+    def network_inspect(self, network, scope=None):
+        self.reads.append('network_inspect')
+        return swarm_network(list(self.networks_by_id.values()), network)
 
     def configs(self, filters=None):
         self.reads.append('configs')
@@ -230,17 +243,7 @@ class FakeStackEngine:
         template.setdefault('ForceUpdate', 0)
         template.setdefault('Runtime', 'container')
         for attachment in template.get('Networks') or []:
-            named = [
-                network_id
-                for network_id, network in self.networks_by_id.items()
-                if network['Name'] == attachment['Target']
-            ]
-            if named:
-                attachment['Target'] = named[0]
-            elif attachment['Target'] not in self.networks_by_id:
-                raise EngineError(
-                    'no network', status_code=404, explanation='network %s not found' % attachment['Target']
-                )
+            attachment['Target'] = stored_target(list(self.networks_by_id.values()), attachment['Target'])
         for kind, store in (('Config', self.configs_by_id), ('Secret', self.secrets_by_id)):
             for reference in container.get('%ss' % kind) or []:
                 if reference.get('%sID' % kind) not in store:
@@ -271,11 +274,16 @@ class FakeStackEngine:
         template = copy.deepcopy(spec.get('TaskTemplate') or {})
         template.pop('Runtime', None)
         mode = spec.get('Mode') or {}
+        constraints = (template.get('Placement') or {}).get('Constraints') or []
         if 'Global' in mode:
-            constraints = (template.get('Placement') or {}).get('Constraints') or []
             nodes = [node['ID'] for node in self.nodes_list if node_matches(node, constraints)]
         else:
-            nodes = ['node%d' % slot for slot in range(((mode.get('Replicated') or {}).get('Replicas', 1)))]
+            # The tasks of a replicated service that no node can take stay pending, on no node.
+            placeable = any(node_matches(node, constraints) is not False for node in self.nodes_list)
+            nodes = [
+                ('node%d' % slot) if placeable else ''
+                for slot in range(((mode.get('Replicated') or {}).get('Replicas', 1)))
+            ]
         return [
             {
                 'ID': 'task%s%d' % (service['ID'], index),
@@ -284,7 +292,11 @@ class FakeStackEngine:
                 'Slot': index + 1,
                 'Spec': copy.deepcopy(template),
                 'DesiredState': 'running',
-                'Status': {'State': 'running', 'Message': 'started'},
+                'Status': (
+                    {'State': 'running', 'Message': 'started'}
+                    if node
+                    else {'State': 'pending', 'Message': 'pending task scheduling', 'Err': 'no suitable node'}
+                ),
             }
             for index, node in enumerate(nodes)
         ]

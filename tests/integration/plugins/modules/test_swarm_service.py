@@ -311,3 +311,113 @@ def test_absent_removes_the_service_and_waits_for_its_tasks(swarm):
     assert swarm.sh(MANAGER, 'docker service ls -q --filter name=many') == ''
     for worker in swarm.workers:
         assert swarm.sh(worker, 'docker ps -q --filter label=com.docker.swarm.service.name=many') == ''
+
+
+# -- networks compare by what they resolve to: the swarm's own host network ----------------------------------
+
+
+def swarm_scope_network_id(swarm, name):
+    """The ID the swarm gives its predefined network of this name, which `docker network ls` never shows."""
+    return swarm.sh(
+        MANAGER,
+        'python3 -c "import docker; print(docker.APIClient().inspect_network(\'%s\', scope=\'swarm\')[\'Id\'])"' % name,
+    )
+
+
+def test_the_host_network_is_unchanged_on_the_next_run_by_name_or_by_id(swarm):
+    # node-exporter's way: one task per node, in the node's own network namespace.
+    agent = dict(name='hostagent', image='swarmops/web:1', mode='global', networks=['host'], wait_stability='1s')
+    result = run_four_times(swarm.inventory, MANAGER, MODULE, agent)
+    assert result['actions'] == ['create service hostagent (global, image swarmops/web:1)']
+    assert result['diff']['after']['networks'] == ['host']
+    swarm_host = swarm_scope_network_id(swarm, 'host')
+    local_host = swarm.sh(MANAGER, "docker network inspect -f '{{.Id}}' host")
+    assert swarm_host != local_host
+    service = inspect(swarm, 'hostagent')
+    assert service['Spec']['TaskTemplate']['Networks'] == [{'Target': swarm_host}]
+    task_ids = sorted(task['ID'] for task in running(swarm, 'hostagent'))
+    assert len(task_ids) == 5
+
+    for given in (swarm_host, swarm_host[:12], local_host):
+        for check in (True, False):
+            again = run_module(swarm.inventory, MANAGER, MODULE, dict(agent, networks=[given]), check=check)
+            assert not again.changed, (given, again['actions'])
+            assert again['diff']['before'] == again['diff']['after']
+    assert inspect(swarm, 'hostagent')['Version'] == service['Version'], 'never updated'
+    assert sorted(task['ID'] for task in running(swarm, 'hostagent')) == task_ids, 'no task restarted'
+    swarm.sh(MANAGER, 'docker service rm hostagent')
+
+
+def test_a_service_the_docker_cli_put_on_the_host_network_is_unchanged(swarm):
+    # No replicas: a second service on the nodes' own port 80 is not what this test is about.
+    swarm.sh(
+        MANAGER,
+        'docker service create -d --name hostcli --network host --replicas 0 --no-resolve-image swarmops/web:1',
+    )
+    version = inspect(swarm, 'hostcli')['Version']
+    for check in (True, False):
+        result = run_module(swarm.inventory, MANAGER, MODULE, dict(name='hostcli', networks=['host']), check=check)
+        assert not result.changed, result['actions']
+        assert result['diff']['before'] == result['diff']['after'] == dict(state='present', networks=['host'])
+    assert inspect(swarm, 'hostcli')['Version'] == version
+    swarm.sh(MANAGER, 'docker service rm hostcli')
+
+
+# -- a service no node can take yet ----------------------------------------------------------------------------
+
+PCI = dict(
+    name='pci',
+    image='swarmops/web:1',
+    replicas=1,
+    endpoint_mode='dnsrr',
+    placement=dict(constraints=['node.labels.pcidss==yes']),
+    wait_stability='1s',
+)
+PCI_WARNING = (
+    'No node matches the placement constraints of service pci (node.labels.pcidss==yes) yet: its tasks stay pending '
+    'until a node does, and this run did not wait for them.'
+)
+
+
+def pci_warnings(result):
+    return [warning for warning in result.get('warnings') or [] if 'service pci ' in warning]
+
+
+def test_a_constraint_no_node_matches_yet_fails_fast_with_wait_and_deploys_with_a_warning_without(swarm):
+    refused = run_module(swarm.inventory, MANAGER, MODULE, PCI, expect_failure=True)
+    assert refused['msg'].startswith(
+        'No node matches the placement constraints of service pci (node.labels.pcidss==yes), so its tasks cannot '
+        'start until a node does, and this run would wait for them.'
+    )
+    assert 'set wait: false' in refused['msg']
+    assert swarm.sh(MANAGER, 'docker service ls -q --filter name=pci') == ''
+
+    created = run_four_times(swarm.inventory, MANAGER, MODULE, dict(PCI, wait=False))
+    assert created['actions'] == ['create service pci (replicated, 1 replicas, image swarmops/web:1)']
+    (warning,) = pci_warnings(created)
+    assert warning.startswith(PCI_WARNING)
+    service = inspect(swarm, 'pci')
+    assert service['Spec']['TaskTemplate']['Placement']['Constraints'] == ['node.labels.pcidss==yes']
+    assert running(swarm, 'pci') == []
+    (pending,) = [task for task in tasks(swarm, 'pci') if task['DesiredState'] == 'running']
+    assert pending['Status']['State'] == 'pending' and 'no suitable node' in pending['Status']['Err']
+
+    # A run that changes nothing never fails for it, and does not wait for the pending task, with wait too.
+    for check in (True, False):
+        unchanged = run_module(swarm.inventory, MANAGER, MODULE, PCI, check=check)
+        assert not unchanged.changed and pci_warnings(unchanged) == [warning]
+        assert check or unchanged['waited_for'] == []
+    # A change the run would wait for still fails fast, and changes nothing.
+    scaled = run_module(swarm.inventory, MANAGER, MODULE, dict(PCI, replicas=2), expect_failure=True)
+    assert scaled['msg'].startswith(
+        'No node matches the placement constraints of service pci (node.labels.pcidss==yes)'
+    )
+    assert inspect(swarm, 'pci')['Version'] == service['Version']
+
+    # The operator labels a node: the pending task runs there, and the warning is gone.
+    swarm.sh(MANAGER, 'docker node update --label-add pcidss=yes worker1')
+    placed = run_module(swarm.inventory, MANAGER, MODULE, PCI)
+    assert not placed.changed and pci_warnings(placed) == []
+    (task,) = running(swarm, 'pci')
+    assert swarm.sh(MANAGER, "docker node inspect -f '{{.Description.Hostname}}' %s" % task['NodeID']) == 'worker1'
+    swarm.sh(MANAGER, 'docker service rm pci && docker node update --label-rm pcidss worker1')

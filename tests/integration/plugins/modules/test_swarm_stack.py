@@ -198,6 +198,112 @@ def test_a_crash_looping_service_fails_the_deploy_naming_its_exit_code(stack_swa
     remove(stack_swarm, 'crash')
 
 
+# -- networks compare by what they resolve to: the swarm's own host network ---------------------------------
+
+# docker stack deploy of Docker 20.10 wants a version.
+HOST_AGENT = dict(
+    version='3.8',
+    services=dict(agent=dict(image='swarmops/web:1', networks=['hostnet'], deploy=dict(mode='global'))),
+    networks=dict(hostnet=dict(external=True, name='host')),
+)
+
+
+def write_compose(swarm, path, compose):
+    """A compose file in manager1:/srv/stacks, for the module and the docker CLI alike."""
+    folder = os.path.dirname('%s/%s' % (STACKS, path))
+    rc, stdout, stderr = swarm.sandbox.exec(
+        'manager1',
+        'mkdir -p %s && cat > %s/%s' % (folder, STACKS, path),
+        input=yaml.safe_dump(compose).encode(),
+        timeout=60,
+    )
+    assert rc == 0, stderr or stdout
+
+
+def test_a_service_on_the_external_host_network_is_unchanged_on_the_next_run(stack_swarm):
+    write_compose(stack_swarm, 'hostagent/stack.yml', HOST_AGENT)
+    args = deploy('mon', 'hostagent/stack.yml')
+    created = run_four_times(stack_swarm.inventory, 'manager1', MODULE, args)
+    assert created['actions'] == ['create service mon_agent (global, image swarmops/web:1)']
+    swarm_host = stack_swarm.sh(
+        'manager1',
+        'python3 -c "import docker; print(docker.APIClient().inspect_network(\'host\', scope=\'swarm\')[\'Id\'])"',
+    )
+    assert service_field(stack_swarm, 'mon_agent', '{{json .Spec.TaskTemplate.Networks}}') == json.dumps(
+        [{'Target': swarm_host}], separators=(',', ':')
+    )
+    assert services(stack_swarm, 'mon') == {'mon_agent': ('global', '3/3')}
+    version = service_field(stack_swarm, 'mon_agent', '{{.Version.Index}}')
+    for check in (True, False):
+        again = run_module(stack_swarm.inventory, 'manager1', MODULE, args, check=check)
+        assert not again.changed, again['actions']
+    assert service_field(stack_swarm, 'mon_agent', '{{.Version.Index}}') == version, 'never updated'
+
+    # The same stack deployed by the docker CLI: still no change.
+    cli_deploy(stack_swarm, 'mon', 'hostagent/stack.yml')
+    after_cli = run_module(stack_swarm.inventory, 'manager1', MODULE, args)
+    assert not after_cli.changed, after_cli['actions']
+    remove(stack_swarm, 'mon')
+
+
+# -- a service no node can take yet ------------------------------------------------------------------
+
+PCI_STACK = dict(
+    version='3.8',
+    services=dict(
+        web=dict(
+            image='swarmops/web:1',
+            deploy=dict(endpoint_mode='dnsrr', placement=dict(constraints=['node.labels.pcidss == yes'])),
+        )
+    ),
+)
+
+
+def pci_warnings(result):
+    return [warning for warning in result.get('warnings') or [] if 'service pci_web ' in warning]
+
+
+def test_a_constraint_no_node_matches_yet_fails_fast_with_wait_and_deploys_with_a_warning_without(stack_swarm):
+    write_compose(stack_swarm, 'pci/stack.yml', PCI_STACK)
+    args = deploy('pci', 'pci/stack.yml')
+    refused = run_module(stack_swarm.inventory, 'manager1', MODULE, args, expect_failure=True)
+    assert refused['msg'].startswith(
+        'No node matches the placement constraints of service pci_web (node.labels.pcidss == yes), so its tasks '
+        'cannot start until a node does, and this run would wait for them.'
+    )
+    for kind in ('service', 'network'):
+        assert names(stack_swarm, kind, 'pci') == [], kind
+
+    created = run_four_times(stack_swarm.inventory, 'manager1', MODULE, dict(args, wait=False))
+    assert created['actions'] == [
+        'create network pci_default (overlay)',
+        'create service pci_web (replicated, 1 replica, image swarmops/web:1)',
+    ]
+    (warning,) = pci_warnings(created)
+    assert warning.startswith(
+        'No node matches the placement constraints of service pci_web (node.labels.pcidss == yes) yet: its tasks '
+        'stay pending until a node does, and this run did not wait for them.'
+    )
+    assert service_field(stack_swarm, 'pci_web', '{{json .Spec.TaskTemplate.Placement.Constraints}}') == (
+        '["node.labels.pcidss == yes"]'
+    )
+    assert services(stack_swarm, 'pci') == {'pci_web': ('replicated', '0/1')}
+
+    # With wait (the default), a run that changes nothing never fails for it, nor waits for its pending task.
+    for check in (True, False):
+        unchanged = run_module(stack_swarm.inventory, 'manager1', MODULE, args, check=check)
+        assert not unchanged.changed and pci_warnings(unchanged) == [warning]
+        assert unchanged['waited_for'] == []
+
+    # The same stack deployed by the docker CLI, then by the module with wait: no change, no failure.
+    remove(stack_swarm, 'pci')
+    cli_deploy(stack_swarm, 'pci', 'pci/stack.yml')
+    after_cli = run_module(stack_swarm.inventory, 'manager1', MODULE, args)
+    assert not after_cli.changed and pci_warnings(after_cli) == [warning]
+    assert services(stack_swarm, 'pci') == {'pci_web': ('replicated', '0/1')}
+    remove(stack_swarm, 'pci')
+
+
 # -- invalid input changes nothing ------------------------------------------------------------------
 
 

@@ -10,19 +10,24 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.client import Swarm
 from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
     SWARM_SERVICE_ARGUMENT_SPEC,
     Rollout,
-    check_against_swarm,
-    node_matches,
+    check_published_ports,
     plan_service,
 )
 from ansible_collections.swarmops.swarm.plugins.module_utils.wait import WaitTimeout, wait_until
 from tests.unit.fake_engine import load_fixture
-from tests.unit.fake_service_engine import FakeServiceEngine, crash_loop_tasks, use_fake_time
+from tests.unit.fake_networks import SWARM_PREDEFINED
+from tests.unit.fake_service_engine import REFERENCES, FakeServiceEngine, crash_loop_tasks, use_fake_time
+from tests.unit.plugins.module_utils.test_placement import SWARM_NODES
 
 
 @pytest.fixture(autouse=True)
 def fake_time(monkeypatch):
     """Stability windows and polls pass without real time."""
     return use_fake_time(monkeypatch)
+
+
+SWARM_HOST = next(network['Id'] for network in SWARM_PREDEFINED if network['Name'] == 'host')
+LOCAL_HOST = next(network['ID'] for network in REFERENCES['networks'] if network['Name'] == 'host')
 
 
 def params(**task):
@@ -294,23 +299,6 @@ def test_a_replicated_job_is_done_when_its_completions_are():
     assert Rollout(engine, service_id).check() == (False, '3/4 tasks completed')
 
 
-@pytest.mark.parametrize(
-    'constraints, verdict',
-    [
-        ([], True),
-        (['node.role==worker'], True),
-        (['node.role == manager'], False),
-        (['node.hostname!=worker1'], False),
-        (['node.labels.zone==a'], False),
-        (['node.platform.os==linux', 'node.role!=manager'], True),
-        (['node.ip==10.0.0.1'], None),
-    ],
-)
-def test_constraints_are_evaluated_where_they_can_be(constraints, verdict):
-    worker1 = [node for node in load_fixture('service_nodes.json') if node['Description']['Hostname'] == 'worker1'][0]
-    assert node_matches(worker1, constraints) is verdict
-
-
 # -- the stability window ------------------------------------------------------------------
 
 
@@ -437,43 +425,7 @@ def test_a_waited_update_says_how_long_and_for_what(fake_time):
         plan_service(engine, params(name='apimin', wait_stability=-1))
 
 
-# -- refused before any write: what the swarm would accept and never run ------------------------
-
-SWARM_NODES = [
-    dict(ID='n1', Description=dict(Hostname='manager1'), Spec=dict(Role='manager', Labels={})),
-    dict(ID='n2', Description=dict(Hostname='worker1'), Spec=dict(Role='worker', Labels={'zone': 'a'})),
-]
-
-
-def placed(constraints, mode=None):
-    return dict(
-        Name='web',
-        Mode=mode or {'Replicated': {'Replicas': 2}},
-        TaskTemplate=dict(Placement=dict(Constraints=constraints)),
-    )
-
-
-def test_constraints_no_node_matches_are_refused_naming_them_and_the_nodes():
-    with pytest.raises(SwarmError) as refused:
-        check_against_swarm(SWARM_NODES, [], placed(['node.labels.zone==b']))
-    assert str(refused.value).startswith(
-        'No node matches the placement constraints of service web (node.labels.zone==b)'
-    )
-    assert 'manager1 (manager); worker1 (worker, labels zone=a)' in str(refused.value)
-
-
-@pytest.mark.parametrize(
-    'spec',
-    [
-        placed(['node.labels.zone==a']),
-        placed(['node.role!=manager']),
-        placed(['node.labels.zone==b'], mode={'Global': {}}),
-        placed(['node.labels.zone==b'], mode={'Replicated': {'Replicas': 0}}),
-    ],
-    ids=['matches', 'not-equal', 'global-waits-for-nodes', 'scaled-to-zero'],
-)
-def test_constraints_some_node_matches_or_that_may_wait_pass(spec):
-    check_against_swarm(SWARM_NODES, [], spec)
+# -- refused before any write: a published port another service holds -----------------------------
 
 
 def publishing(name, *ports):
@@ -498,7 +450,7 @@ def wanting(*ports):
 )
 def test_a_port_another_service_holds_in_ingress_mode_is_refused(mine, theirs):
     with pytest.raises(SwarmError) as refused:
-        check_against_swarm(SWARM_NODES, [publishing('occupant', (8080, theirs))], wanting((8080, mine)))
+        check_published_ports([publishing('occupant', (8080, theirs))], wanting((8080, mine)))
     assert str(refused.value).startswith(
         'publish: port 8080/tcp of service web (%s mode) is already published by service occupant (%s mode)'
         % (mine, theirs)
@@ -507,4 +459,100 @@ def test_a_port_another_service_holds_in_ingress_mode_is_refused(mine, theirs):
 
 def test_host_mode_ports_on_both_sides_and_other_ports_pass():
     occupant = publishing('occupant', (8080, 'host'), (9000, 'ingress'))
-    check_against_swarm(SWARM_NODES, [occupant], wanting((8080, 'host'), (9001, 'ingress')))
+    check_published_ports([occupant], wanting((8080, 'host'), (9001, 'ingress')))
+
+
+# -- a service no node can take yet: fails a run that would wait for it, else deployed with a warning ---------
+
+PCI = dict(name='pci', image='swarmops/web:1', replicas=1, placement=dict(constraints=['node.labels.pcidss == yes']))
+PCI_WARNING = (
+    'No node matches the placement constraints of service pci (node.labels.pcidss == yes) yet: its tasks stay '
+    'pending until a node does, and this run did not wait for them. The nodes: manager1 (manager); worker1 (worker, '
+    'labels zone=a).'
+)
+
+
+def unlabelled_engine():
+    engine = FakeServiceEngine()
+    engine.nodes_list = SWARM_NODES
+    engine.converge = False  # the tasks of a service no node can take stay pending: none runs
+    return engine
+
+
+def test_a_service_no_node_can_take_fails_before_any_write_when_the_run_would_wait_for_it():
+    engine = unlabelled_engine()
+    for check_mode in (True, False):
+        with pytest.raises(SwarmError) as refused:
+            plan_service(engine, params(**PCI)).execute(check_mode)
+        assert str(refused.value).startswith(
+            'No node matches the placement constraints of service pci (node.labels.pcidss == yes), so its tasks '
+            'cannot start until a node does, and this run would wait for them.'
+        )
+    assert engine.calls == []
+
+
+def test_without_wait_it_is_created_with_a_warning_and_a_run_that_changes_nothing_never_fails_or_waits(fake_time):
+    engine = unlabelled_engine()
+    predicted = plan_service(engine, params(wait=False, **PCI))
+    created = apply(engine, wait=False, **PCI)
+    assert (
+        predicted.summaries
+        == created.summaries
+        == ['create service pci (replicated, 1 replicas, image swarmops/web:1)']
+    )
+    assert predicted.warnings == created.warnings == [PCI_WARNING]
+    assert engine.service_named('pci')['Spec']['TaskTemplate']['Placement'] == {
+        'Constraints': ['node.labels.pcidss == yes']
+    }
+    for wait in (False, True):
+        again = apply(engine, wait=wait, **PCI)
+        assert again.summaries == [] and again.warnings == [PCI_WARNING]
+        assert again.report(False)['waited_for'] == [] and fake_time.now == 0
+    assert engine.writes() == ['create']
+
+
+def test_a_change_to_a_service_no_node_can_take_fails_with_wait_and_is_applied_with_a_warning_without():
+    engine = unlabelled_engine()
+    apply(engine, wait=False, **PCI)
+    scaled = dict(PCI)
+    scaled['replicas'] = 2
+    with pytest.raises(SwarmError, match='No node matches the placement constraints of service pci'):
+        plan_service(engine, params(**scaled))
+    plan = apply(engine, wait=False, **scaled)
+    assert plan.summaries == ['update service pci: replicas 1 -> 2'] and plan.warnings == [PCI_WARNING]
+    assert engine.writes() == ['create', 'update']
+
+
+def test_a_service_a_node_can_take_has_no_warning():
+    engine = unlabelled_engine()
+    engine.converge = True
+    placeable = dict(PCI)
+    placeable['placement'] = dict(constraints=['node.labels.zone==a'])
+    plan = apply(engine, **placeable)
+    assert plan.changed and plan.warnings == []
+
+
+# -- networks compare by what they resolve to: the swarm's host network by name or by any of its IDs -------------
+
+
+@pytest.mark.parametrize(
+    'given',
+    ['host', SWARM_HOST, SWARM_HOST[:12], LOCAL_HOST],
+    ids=['name', 'swarm-id', 'swarm-id-prefix', 'local-id'],
+)
+def test_the_host_network_is_unchanged_on_the_next_run_however_it_is_named(given):
+    engine = FakeServiceEngine()
+    created = apply(engine, name='agent', image='swarmops/web:1', networks=['host'])
+    assert created.after['networks'] == ['host']
+    (create_call,) = [call for call in engine.calls if call[0] == 'create']
+    assert create_call[1]['TaskTemplate']['Networks'] == [{'Target': SWARM_HOST}], 'the ID the engine stores'
+    again = plan_service(engine, params(name='agent', image='swarmops/web:1', networks=[given]))
+    assert again.summaries == [] and again.before == again.after
+    assert again.after == dict(state='present', image='swarmops/web:1', networks=['host'])
+
+
+def test_a_move_from_the_host_network_to_an_overlay_is_a_change_named_by_names():
+    engine = FakeServiceEngine()
+    apply(engine, name='agent', image='swarmops/web:1', networks=['host'])
+    plan = plan_service(engine, params(name='agent', networks=['svc_front']))
+    assert plan.summaries == ['update service agent: networks ["host"] -> ["svc_front"]']

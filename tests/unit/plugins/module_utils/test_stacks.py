@@ -17,10 +17,12 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.stacks import (
     plan_stack,
     secret_digest,
 )
+from tests.unit.fake_networks import SWARM_PREDEFINED
 from tests.unit.fake_service_engine import crash_loop_tasks, use_fake_time
 from tests.unit.fake_stack_engine import FakeStackEngine
 from tests.unit.plugins.module_utils.test_compose import COMPOSE, FULL, INGRESS, OVERRIDE
 
+SWARM_HOST = next(network['Id'] for network in SWARM_PREDEFINED if network['Name'] == 'host')
 _FIXTURE_VARIABLES = ('WEB_IMAGE', 'WEB_REPLICAS', 'FROM_ENV', 'EMPTY', 'OUTSIDE_NETWORK')
 
 
@@ -570,3 +572,92 @@ def test_no_new_privileges_false_as_the_docker_cli_26_writes_it_is_the_default()
         ['TaskTemplate.ContainerSpec.Privileges.NoNewPrivileges'],
     )
     assert from_cli_26['TaskTemplate']['ContainerSpec']['Privileges'] == {'NoNewPrivileges': False}
+
+
+# -- the external host network, as monitoring agents use it -----------------------------------------
+
+HOST_AGENT = dict(
+    services=dict(agent=dict(image='swarmops/web:1', networks=['hostnet'], deploy=dict(mode='global'))),
+    networks=dict(hostnet=dict(external=True, name='host')),
+)
+
+
+def test_a_service_on_the_external_host_network_is_unchanged_on_the_next_run():
+    engine = FakeStackEngine()
+    first = apply(engine, name='mon', compose=[HOST_AGENT])
+    assert first.summaries == ['create service mon_agent (global, image swarmops/web:1)']
+    stored = engine.service_named('mon_agent')['Spec']['TaskTemplate']['Networks']
+    assert stored == [{'Target': SWARM_HOST}], 'the engine stores the ID of the swarm-scoped host network'
+    engine.calls = []
+    again = apply(engine, name='mon', compose=[HOST_AGENT])
+    assert again.summaries == [] and again.before == again.after == {}
+    assert engine.calls == []
+
+
+def test_a_move_from_the_host_network_to_an_overlay_shows_both_by_name():
+    engine = FakeStackEngine()
+    apply(engine, name='mon', compose=[HOST_AGENT])
+    moved = copy.deepcopy(HOST_AGENT)
+    moved['services']['agent']['networks'] = ['default']
+    plan = plan_stack(engine, params(name='mon', compose=[moved]))
+    assert plan.summaries == [
+        'create network mon_default (overlay)',
+        "update service mon_agent: networks ['host'] -> [{'name': 'mon_default', 'aliases': ['agent']}]",
+    ]
+
+
+# -- a service no node can take yet ------------------------------------------------------------------
+
+PCI_STACK = dict(
+    services=dict(
+        web=dict(
+            image='swarmops/web:1',
+            deploy=dict(endpoint_mode='dnsrr', placement=dict(constraints=['node.labels.pcidss == yes'])),
+        )
+    )
+)
+
+
+def test_a_stack_service_no_node_can_take_fails_before_any_write_when_the_run_would_wait_for_it():
+    engine = FakeStackEngine()
+    with pytest.raises(SwarmError) as refused:
+        plan_stack(engine, params(name='pci', compose=[PCI_STACK]))
+    assert str(refused.value).startswith(
+        'No node matches the placement constraints of service pci_web (node.labels.pcidss == yes), so its tasks '
+        'cannot start until a node does, and this run would wait for them.'
+    )
+    assert engine.writes() == []
+
+
+def test_without_wait_the_stack_deploys_with_a_warning_and_a_run_that_changes_nothing_never_fails_or_waits():
+    engine = FakeStackEngine()
+    created = apply(engine, name='pci', compose=[PCI_STACK], wait=False)
+    assert created.summaries == [
+        'create network pci_default (overlay)',
+        'create service pci_web (replicated, 1 replica, image swarmops/web:1)',
+    ]
+    (warning,) = created.warnings
+    assert warning.startswith(
+        'No node matches the placement constraints of service pci_web (node.labels.pcidss == yes) yet: its tasks '
+        'stay pending until a node does'
+    )
+    assert engine.service_named('pci_web')['Spec']['TaskTemplate']['Placement'] == {
+        'Constraints': ['node.labels.pcidss == yes']
+    }
+    assert [task['Status']['State'] for task in engine.tasks({'label': 'com.docker.stack.namespace=pci'})] == [
+        'pending'
+    ]
+    engine.calls = []
+    for wait in (False, True):
+        again = apply(engine, name='pci', compose=[PCI_STACK], wait=wait)
+        assert again.summaries == [] and again.warnings == [warning]
+        assert again.result['waited_for'] == [] and again.result['waited_seconds'] == 0
+    assert engine.writes() == []
+    # A change would wait for the service's tasks again: refused before anything is written.
+    scaled = copy.deepcopy(PCI_STACK)
+    scaled['services']['web']['deploy']['replicas'] = 2
+    with pytest.raises(SwarmError, match='No node matches the placement constraints of service pci_web'):
+        plan_stack(engine, params(name='pci', compose=[scaled]))
+    assert apply(engine, name='pci', compose=[scaled], wait=False).summaries == [
+        'update service pci_web: replicas 1 -> 2'
+    ]
