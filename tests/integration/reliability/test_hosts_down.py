@@ -21,7 +21,7 @@ from tests.integration.conftest import SUITE, started_sandbox
 from tests.integration.waiting import wait_for
 
 PREFIX = os.environ.get('SWARMOPS_IT_PREFIX', 'swarmops-it') + '-down'
-SITE = REPO_ROOT / 'playbooks' / 'site.yml'
+PLAYBOOKS = REPO_ROOT / 'playbooks'
 DOWN = ['manager1', 'worker3']  # manager1 created the swarm: its leader, and the first host of the managers group
 UNREACHABLE_RC = 4  # ansible-playbook's exit status when hosts were unreachable and none failed
 PASSWORDS = {
@@ -37,14 +37,28 @@ def lecture():
         yield swarm
 
 
-def site(swarm, check=True):
-    return run_playbook(
-        swarm.inventory,
-        SITE,
-        '-e',
-        json.dumps(dict(PASSWORDS, ansible_connection='community.docker.docker_api')),
-        check=check,
+SHOP = """
+services:
+  web:
+    image: swarmops/web:1
+    deploy:
+      replicas: 2
+      endpoint_mode: dnsrr
+"""
+
+
+def playbook(swarm, name, **variables):
+    """Run playbooks/NAME.yml; return (returncode, output, the output's words on one line: the yaml callback
+    wraps long messages)."""
+    variables = dict(variables, ansible_connection='community.docker.docker_api')
+    returncode, output = run_playbook(
+        swarm.inventory, PLAYBOOKS / (name + '.yml'), '-e', json.dumps(variables), check=False
     )
+    return returncode, output, ' '.join(output.split())
+
+
+def site(swarm):
+    return playbook(swarm, 'site', **PASSWORDS)
 
 
 def recap(output):
@@ -74,10 +88,11 @@ def swarm_chain_sources(swarm, node):
     return set(re.findall(r'^-A SWARMOPS-SWARM -s (\S+)/32 .* -j ACCEPT$', chain, re.MULTILINE))
 
 
-def test_site_converges_the_hosts_that_answer_and_the_stopped_ones_once_they_are_back(lecture):
+def test_site_converges_the_hosts_that_answer_and_the_stopped_ones_once_they_are_back(lecture, tmp_path):
     hosts = lecture.managers + lecture.workers
     addresses = set(lecture.address[host] for host in hosts)
-    site(lecture)
+    returncode, output, _said = site(lecture)
+    assert returncode == 0, output
     assert all(status == 'Ready' for status, _ in nodes_seen_by(lecture, 'manager1').values())
 
     for host in DOWN:
@@ -85,10 +100,9 @@ def test_site_converges_the_hosts_that_answer_and_the_stopped_ones_once_they_are
     # The run starts once the swarm has noticed: a new leader elected, both nodes down.
     wait_for(lambda: stopped_seen(nodes_seen_by(lecture, 'manager2')), 'a new leader, and manager1 and worker3 down')
 
-    returncode, output = site(lecture, check=False)
+    returncode, output, said = site(lecture)
 
     counters = recap(output)
-    said = ' '.join(output.split())  # the messages as one line: the yaml callback wraps long ones
     assert returncode == UNREACHABLE_RC, output
     for host in DOWN:
         assert counters[host]['unreachable'] == 1 and counters[host]['failed'] == 0, counters[host]
@@ -110,13 +124,37 @@ def test_site_converges_the_hosts_that_answer_and_the_stopped_ones_once_they_are
     for host in DOWN:
         assert '%s did not answer: admitted as %s, from the swarm' % (host, lecture.address[host]) in said
 
+    # The playbooks that run once, through a manager, pass over manager1 and work through manager2.
+    compose = tmp_path / 'shop.yml'
+    compose.write_text(SHOP)
+    returncode, output, said = playbook(
+        lecture, 'deploy_stack', deploy_stack_name='shop', deploy_stack_compose_files=str(compose)
+    )
+    counters = recap(output)
+    assert returncode == UNREACHABLE_RC and counters['manager1']['unreachable'] == 1, output
+    assert counters['manager2']['changed'] == 1 and counters['manager2']['failed'] == 0, counters
+    assert 'Skipped: manager1.' in said and 'it was deployed through manager2' in said
+    returncode, output, said = playbook(
+        lecture,
+        'rolling_update',
+        rolling_update_service='shop_web',
+        rolling_update_image='swarmops/web:2',
+        rolling_update_delay='1s',
+        rolling_update_monitor='1s',
+    )
+    assert returncode == UNREACHABLE_RC and recap(output)['manager1']['unreachable'] == 1, output
+    assert 'Skipped: manager1.' in said and 'it was updated through manager2' in said
+    assert lecture.sh('manager2', "docker service ls --filter name=shop_web --format '{{.Image}} {{.Replicas}}'") == (
+        'swarmops/web:2 2/2'
+    )
+
     for host in DOWN:
         lecture.sandbox.start_node(host)
     # A node container's restart empties its network namespace, iptables rules included (the role's
     # swarm_firewall_iptables_persist saves them for a restore at boot, which the sandbox nodes do not run).
     assert lecture.sandbox.exec('worker3', 'iptables -w -S SWARMOPS-SWARM')[0] != 0
 
-    returncode, output = site(lecture, check=False)
+    returncode, output, _said = site(lecture)
 
     assert returncode == 0, output
     assert all(row['unreachable'] == 0 and row['failed'] == 0 for row in recap(output).values())
