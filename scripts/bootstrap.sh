@@ -134,7 +134,8 @@ ensure_collection_link() {
 }
 
 main() {
-    install_missing_commands dockerd:docker.io debootstrap:debootstrap apt-cacher-ng:apt-cacher-ng
+    # promtool (of the prometheus package) checks and tests the monitoring role's alert rules in the quality gates.
+    install_missing_commands dockerd:docker.io debootstrap:debootstrap apt-cacher-ng:apt-cacher-ng promtool:prometheus
     ensure_docker_engine
     ensure_apt_cache
     ensure_venv .venv "$(newest_python)" requirements.txt requirements-test.txt

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The quality gates collection users and Galaxy judge the collection by, run by `make test` (and `make lint`):
 #   scripts/lint.sh quick   ruff (lint, and the layout of `ruff format`) on the Python, yamllint on the YAML,
-#                           ansible-lint (production profile) on roles and playbooks, the changelog fragments: a
-#                           minute, so they fail fast
+#                           ansible-lint (production profile) on roles and playbooks, the changelog fragments,
+#                           promtool check rules on swarm_monitoring's rendered alert rules: a minute, so they fail
+#                           fast
 #   scripts/lint.sh deep    ansible-test sanity and units on the collection laid out as
 #                           ansible_collections/swarmops/swarm, and the docs site (scripts/docs.sh): minutes
 #   scripts/lint.sh         both
@@ -28,6 +29,23 @@ quick_gates() {
     ANSIBLE_COLLECTIONS_PATH="$repo_root/.ansible/collections" PATH="$bin:$PATH" "$bin/ansible-lint" -q
     echo "== antsibull-changelog lint"
     "$bin/antsibull-changelog" lint
+    echo "== promtool check rules (swarm_monitoring's alert rules, rendered with the role's defaults)"
+    check_monitoring_rules
+}
+
+# The role writes its rules from a template: they are checked as Ansible renders them. promtool's unit tests of
+# every alert run with the unit tests (tests/unit/roles/swarm_monitoring).
+check_monitoring_rules() {
+    local rules_dir status=0
+    rules_dir="$(mktemp -d)"
+    "$bin/ansible" localhost --connection=local --inventory=localhost, --module-name=ansible.builtin.template \
+        --args="src=roles/swarm_monitoring/templates/alert_rules.yml.j2 dest=$rules_dir/alert_rules.yml" \
+        --extra-vars=@roles/swarm_monitoring/defaults/main.yml \
+        --extra-vars="ansible_python_interpreter=$bin/python" >"$rules_dir/render.log" 2>&1 ||
+        { cat "$rules_dir/render.log" >&2; status=1; }
+    [ "$status" = 0 ] && { promtool check rules "$rules_dir/alert_rules.yml" || status=$?; }
+    rm -rf "$rules_dir"
+    return "$status"
 }
 
 # ansible-test's findings and verdicts are shown; pip's progress lines from its own venvs are left in the logs.

@@ -2,8 +2,9 @@
 # The README's test command (and CI's): prepare the machine, run the quick quality gates, then five streams at the
 # same time, each with sandboxes of its own:
 #   gates        ansible-test sanity and units, the docs site (scripts/lint.sh deep): CPU-bound; then the
-#                swarm_engine role on bare hosts (systemd, no Docker) of Debian 12 and 13 (tests/integration/roles)
-#                and docs/tutorial.md run as written on six bare hosts
+#                swarm_engine role on bare hosts (systemd, no Docker) of Debian 12 and 13 and the swarm_monitoring
+#                role's dashboard queries and alerts on three nodes (tests/integration/roles), and docs/tutorial.md
+#                run as written on six bare hosts
 #   modules      the unit tests, the sandbox's and the benchmark's own tests, and the modules' integration tests
 #                against a real 3-manager + 2-worker sandbox of Docker 20.10 (bookworm), which the tests start and
 #                remove themselves
@@ -59,7 +60,7 @@ modules() {
 gates_then_engine() {
     local status=0
     scripts/lint.sh deep || status=$?
-    echo "== The swarm_engine role and the tutorial on bare hosts"
+    echo "== The swarm_engine role and the tutorial on bare hosts, the swarm_monitoring role's dashboards and alerts"
     SWARMOPS_IT_PREFIX=swarmops-it-engine .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
         tests/integration/roles tests/integration/test_tutorial.py || status=$?
     return "$status"
