@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a machine for the sandbox and the tests: a Docker engine that answers, debootstrap (the node images are
 # built without a registry), apt-cacher-ng in front of Debian's mirror (the bare nodes install their engines through
-# it, so six nodes download each package once), the project's .venv, and the in-tree collection path that ansible.cfg
-# points at.
+# it, so six nodes download each package once), promtool, the project's .venv, and the in-tree collection path that
+# ansible.cfg points at.
 # Idempotent and silent when there is nothing to do, so every sandbox command can run it first.
 # With --oldest it also prepares .venv-oldest: the oldest ansible-core the collection claims, on Python 3.11.
 set -euo pipefail
@@ -133,9 +133,30 @@ ensure_collection_link() {
     ln -sfn "$target" "$link"
 }
 
+# promtool checks and tests the monitoring role's alert rules (scripts/lint.sh, tests/unit/roles). It ships in
+# Debian's prometheus package, whose server would start as a daemon (port 9090) wherever the host lets packages
+# start their services: only promtool is unpacked from the package, into .sandbox/tools.
+ensure_promtool() {
+    local tools="$state_dir/tools"
+    [ -x "$tools/promtool" ] && return 0
+    say "unpacking promtool from Debian's prometheus package into $tools"
+    local work apt_log="$state_dir/bootstrap-apt.log"
+    work="$(mktemp -d)"
+    mkdir -p "$tools"
+    if ! (cd "$work" && { apt-get download -q prometheus || { need_root "updating apt's lists" &&
+        apt-get update -q && apt-get download -q prometheus; }; }) >"$apt_log" 2>&1; then
+        tail -n 20 "$apt_log" >&2
+        rm -rf "$work"
+        die "downloading the prometheus package failed; full log in $apt_log"
+    fi
+    dpkg-deb -x "$work"/prometheus_*.deb "$work/root"
+    install -m 0755 "$work/root/usr/bin/promtool" "$tools/promtool"
+    rm -rf "$work"
+}
+
 main() {
-    # promtool (of the prometheus package) checks and tests the monitoring role's alert rules in the quality gates.
-    install_missing_commands dockerd:docker.io debootstrap:debootstrap apt-cacher-ng:apt-cacher-ng promtool:prometheus
+    install_missing_commands dockerd:docker.io debootstrap:debootstrap apt-cacher-ng:apt-cacher-ng
+    ensure_promtool
     ensure_docker_engine
     ensure_apt_cache
     ensure_venv .venv "$(newest_python)" requirements.txt requirements-test.txt

@@ -43,7 +43,7 @@ check_monitoring_rules() {
         --extra-vars=@roles/swarm_monitoring/defaults/main.yml \
         --extra-vars="ansible_python_interpreter=$bin/python" >"$rules_dir/render.log" 2>&1 ||
         { cat "$rules_dir/render.log" >&2; status=1; }
-    [ "$status" = 0 ] && { promtool check rules "$rules_dir/alert_rules.yml" || status=$?; }
+    [ "$status" = 0 ] && { "$repo_root/.sandbox/tools/promtool" check rules "$rules_dir/alert_rules.yml" || status=$?; }
     rm -rf "$rules_dir"
     return "$status"
 }

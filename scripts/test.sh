@@ -2,14 +2,13 @@
 # The README's test command (and CI's): prepare the machine, run the quick quality gates, then five streams at the
 # same time, each with sandboxes of its own:
 #   gates        ansible-test sanity and units, the docs site (scripts/lint.sh deep): CPU-bound; then the
-#                swarm_engine role on bare hosts (systemd, no Docker) of Debian 12 and 13 and the swarm_monitoring
-#                role's dashboard queries and alerts on three nodes (tests/integration/roles), and docs/tutorial.md
-#                run as written on six bare hosts
+#                swarm_engine role on bare hosts (systemd, no Docker) of Debian 12 and 13
+#                (tests/integration/roles/test_swarm_engine.py), and docs/tutorial.md run as written on six bare hosts
 #   modules      the unit tests, the sandbox's and the benchmark's own tests, and the modules' integration tests
 #                against a real 3-manager + 2-worker sandbox of Docker 20.10 (bookworm), which the tests start and
 #                remove themselves
-#   paths        the other integration tests (playbooks, Galaxy installs, AWX jobs, SDK versions, a cluster of
-#                mixed engine versions) on another sandbox; then the modules whose behaviour depends on the engine
+#   paths        the other integration tests (playbooks, the swarm_monitoring role's dashboard queries and alerts,
+#                Galaxy installs, AWX jobs, SDK versions, a cluster of mixed engine versions) on another sandbox; then the modules whose behaviour depends on the engine
 #                (services, stacks, CA, autolock, nodes) again, on Docker 26.1 (trixie)
 #   reliability  the fault-injection, bad-input and security suite (tests/integration/reliability) on a third
 #   scenarios    every Molecule scenario (`molecule test`), then the unit tests and the cluster playbook again on
@@ -62,7 +61,7 @@ gates_then_engine() {
     scripts/lint.sh deep || status=$?
     echo "== The swarm_engine role and the tutorial on bare hosts, the swarm_monitoring role's dashboards and alerts"
     SWARMOPS_IT_PREFIX=swarmops-it-engine .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
-        tests/integration/roles tests/integration/test_tutorial.py || status=$?
+        tests/integration/roles/test_swarm_engine.py tests/integration/test_tutorial.py || status=$?
     return "$status"
 }
 
@@ -70,7 +69,7 @@ paths_then_newer_engine() {
     local status=0
     SWARMOPS_IT_PREFIX=swarmops-it-paths .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
         tests/integration --ignore=tests/integration/plugins --ignore=tests/integration/test_molecule.py \
-        --ignore=tests/integration/reliability --ignore=tests/integration/roles \
+        --ignore=tests/integration/reliability --ignore=tests/integration/roles/test_swarm_engine.py \
         --ignore=tests/integration/test_tutorial.py || status=$?
     echo "== The engine-dependent module tests on Docker 26.1 (trixie)"
     local modules=tests/integration/plugins/modules

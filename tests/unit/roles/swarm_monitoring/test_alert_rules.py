@@ -48,8 +48,10 @@ def render_alert_rules(directory, **overrides):
 
 
 def promtool(*arguments, cwd):
-    binary = shutil.which('promtool')
-    assert binary, 'promtool is missing: scripts/bootstrap.sh installs it (Debian package prometheus)'
+    # scripts/bootstrap.sh unpacks it there from Debian's prometheus package; one on the PATH does as well.
+    unpacked = REPO_ROOT / '.sandbox' / 'tools' / 'promtool'
+    binary = str(unpacked) if unpacked.exists() else shutil.which('promtool')
+    assert binary, 'promtool is missing: scripts/bootstrap.sh unpacks it into %s' % unpacked
     completed = subprocess.run([binary, *arguments], capture_output=True, text=True, cwd=cwd, check=False)
     return completed.returncode, completed.stdout + completed.stderr
 
