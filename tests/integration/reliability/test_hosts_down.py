@@ -94,7 +94,7 @@ def test_site_converges_the_hosts_that_answer_and_the_stopped_ones_once_they_are
     addresses = set(lecture.address[host] for host in hosts)
     returncode, output, _said = site(lecture)
     assert returncode == 0, output
-    assert all(status == 'Ready' for status, _ in nodes_seen_by(lecture, 'manager1').values())
+    assert all(status == 'Ready' for status, _manager_status in nodes_seen_by(lecture, 'manager1').values())
 
     both(lecture.sandbox.stop_node)
     # The run starts once the swarm has noticed: a new leader elected, both nodes down.
@@ -180,7 +180,7 @@ def swarm_back(nodes, swarm):
         return False
     statuses = [nodes[host][1] for host in swarm.managers]
     return (
-        all(status == 'Ready' for status, _ in nodes.values())
+        all(status == 'Ready' for status, _manager_status in nodes.values())
         and nodes['manager1'][1] == 'Reachable'
         and sorted(statuses) == ['Leader', 'Reachable', 'Reachable']
         and all(nodes[host][1] == '' for host in swarm.workers)
