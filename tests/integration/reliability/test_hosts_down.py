@@ -13,6 +13,7 @@ import json
 import os
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -42,7 +43,7 @@ services:
   web:
     image: swarmops/web:1
     deploy:
-      replicas: 2
+      replicas: 1
       endpoint_mode: dnsrr
 """
 
@@ -93,10 +94,9 @@ def test_site_converges_the_hosts_that_answer_and_the_stopped_ones_once_they_are
     addresses = set(lecture.address[host] for host in hosts)
     returncode, output, _said = site(lecture)
     assert returncode == 0, output
-    assert all(status == 'Ready' for status, _ in nodes_seen_by(lecture, 'manager1').values())
+    assert all(status == 'Ready' for status, _manager_status in nodes_seen_by(lecture, 'manager1').values())
 
-    for host in DOWN:
-        lecture.sandbox.stop_node(host)
+    both(lecture.sandbox.stop_node)
     # The run starts once the swarm has noticed: a new leader elected, both nodes down.
     wait_for(lambda: stopped_seen(nodes_seen_by(lecture, 'manager2')), 'a new leader, and manager1 and worker3 down')
 
@@ -145,11 +145,10 @@ def test_site_converges_the_hosts_that_answer_and_the_stopped_ones_once_they_are
     assert returncode == UNREACHABLE_RC and recap(output)['manager1']['unreachable'] == 1, output
     assert 'Skipped: manager1.' in said and 'it was updated through manager2' in said
     assert lecture.sh('manager2', "docker service ls --filter name=shop_web --format '{{.Image}} {{.Replicas}}'") == (
-        'swarmops/web:2 2/2'
+        'swarmops/web:2 1/1'
     )
 
-    for host in DOWN:
-        lecture.sandbox.start_node(host)
+    both(lecture.sandbox.start_node)
     # A node container's restart empties its network namespace, iptables rules included (the role's
     # swarm_firewall_iptables_persist saves them for a restore at boot, which the sandbox nodes do not run).
     assert lecture.sandbox.exec('worker3', 'iptables -w -S SWARMOPS-SWARM')[0] != 0
@@ -164,6 +163,12 @@ def test_site_converges_the_hosts_that_answer_and_the_stopped_ones_once_they_are
     wait_for(lambda: swarm_back(nodes_seen_by(lecture, 'manager2'), lecture), 'six nodes Ready, manager1 Reachable')
 
 
+def both(action):
+    """action(host) for the stopped hosts, at the same time."""
+    with ThreadPoolExecutor(max_workers=len(DOWN)) as pool:
+        list(pool.map(action, DOWN))
+
+
 def stopped_seen(nodes):
     """The swarm has a leader again (manager2 answers) and lists both stopped nodes down."""
     return nodes is not None and nodes['manager1'] == ('Down', 'Unreachable') and nodes['worker3'][0] == 'Down'
@@ -175,7 +180,7 @@ def swarm_back(nodes, swarm):
         return False
     statuses = [nodes[host][1] for host in swarm.managers]
     return (
-        all(status == 'Ready' for status, _ in nodes.values())
+        all(status == 'Ready' for status, _manager_status in nodes.values())
         and nodes['manager1'][1] == 'Reachable'
         and sorted(statuses) == ['Leader', 'Reachable', 'Reachable']
         and all(nodes[host][1] == '' for host in swarm.workers)
