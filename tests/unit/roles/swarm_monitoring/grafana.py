@@ -28,8 +28,7 @@ def panels(dashboard):
     """The dashboard's panels, those inside rows too."""
     for panel in dashboard['panels']:
         yield panel
-        for inner in panel.get('panels', []):
-            yield inner
+        yield from panel.get('panels', [])
 
 
 def panel_queries(dashboard):
