@@ -205,6 +205,12 @@ class Sandbox:
         self._load_images(self.nodes, sorted(images.values()))
         return images
 
+    def engine_log(self, node, lines=40):
+        """(container status, the last lines of the node's engine log): an engine node's dockerd logs to its
+        container's output."""
+        container = self.client.containers.get(self._container_name(node))
+        return container.status, container.logs(tail=lines).decode(errors="replace")
+
     def stop_node(self, node, timeout=10):
         """Stops a node's container: its dockerd gets SIGTERM, then SIGKILL after timeout seconds.
 

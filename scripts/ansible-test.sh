@@ -30,10 +30,17 @@ arguments = [argument for argument in sys.argv[1:] if argument not in GET_PIP_ON
 sys.exit(subprocess.call([sys.executable, '-m', 'pip', 'install'] + arguments))
 PYTHON
 
-tree="${TMPDIR:-/tmp}/swarmops-ansible-test/ansible_collections/swarmops/swarm"
+# A folder of this checkout's own (named by its path), so two checkouts on one machine do not share one.
+checkout_key="$(printf '%s' "$repo_root" | sha256sum | cut -c1-12)"
+tree="${TMPDIR:-/tmp}/swarmops-ansible-test-$checkout_key/ansible_collections/swarmops/swarm"
 rm -rf "$tree"
 mkdir -p "$tree"
 # bench/ is a measuring harness outside the collection (never shipped); ruff lints it.
 git ls-files -z --cached --others --exclude-standard -- . ':!bench' | xargs -0 cp --parents -t "$tree"
+# The tools bootstrap.sh unpacks (promtool, for swarm_monitoring's alert rule tests) are untracked: the units need them.
+if [ -d .sandbox/tools ]; then
+    mkdir -p "$tree/.sandbox"
+    cp -a .sandbox/tools "$tree/.sandbox/"
+fi
 cd "$tree"
 exec "$repo_root/.venv/bin/ansible-test" "$@"

@@ -61,6 +61,17 @@ class SwarmSandbox:
             )
         return nodes
 
+    def diagnostics(self, log_lines=40):
+        """What each manager sees of the swarm and the end of its engine's log: for a failure message."""
+        parts = []
+        for manager in self.managers:
+            for command in ('docker node ls', "docker info --format '{{json .Swarm}}'"):
+                rc, stdout, stderr = self.sandbox.exec(manager, command, timeout=30)
+                parts.append('$ %s  # on %s (rc %d)\n%s%s' % (command, manager, rc, stdout, stderr))
+            status, log = self.sandbox.engine_log(manager, log_lines)
+            parts.append('engine log of %s (%s), last %d lines:\n%s' % (manager, status, log_lines, log))
+        return '\n'.join(parts)
+
     def demote(self, manager, node, timeout=60):
         """Demote with the CLI and wait until the node itself no longer acts as a manager."""
         self.sh(manager, 'docker node demote %s' % node)

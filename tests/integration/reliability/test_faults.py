@@ -351,6 +351,10 @@ DRILL = REPO_ROOT / 'playbooks' / 'failover_drill.yml'
 # The sandbox's engines are the node containers' main processes: the Molecule scenario's task file stops and starts
 # the leader's container from the controller, which is what the drill needs here too.
 DRILL_ENGINE_TASKS = REPO_ROOT / 'molecule' / 'failover' / 'tasks' / 'node_container.yml'
+# Each of the drill's waits (election, replicas, rejoin). The test is that the drill passes, not how fast: its times
+# are the benchmark's business. On a machine as loaded as CI's (five streams of sandboxes on two CPUs) a wait of
+# 120 s for the restarted old leader to be reachable again ran out once; a failure now shows each manager's view.
+DRILL_STEP_TIMEOUT = 300
 
 
 def test_the_failover_drill_passes_five_times_in_a_row(swarm_sandbox, tmp_path):
@@ -365,25 +369,20 @@ def test_the_failover_drill_passes_five_times_in_a_row(swarm_sandbox, tmp_path):
         report_file = tmp_path / ('drill-%d.json' % run)
         leader_before = roles(swarm)[0]
         started = time.monotonic()
-        run_playbook(
-            swarm.inventory,
-            DRILL,
-            '-e',
-            json.dumps(
-                dict(
-                    failover_drill_engine_tasks=str(DRILL_ENGINE_TASKS),
-                    failover_drill_engine_become=False,
-                    failover_drill_timeout=120,
-                    failover_drill_report_file=str(report_file),
-                )
-            ),
+        drill_vars = dict(
+            failover_drill_engine_tasks=str(DRILL_ENGINE_TASKS),
+            failover_drill_engine_become=False,
+            failover_drill_timeout=DRILL_STEP_TIMEOUT,
+            failover_drill_report_file=str(report_file),
         )
+        returncode, output = run_playbook(swarm.inventory, DRILL, '-e', json.dumps(drill_vars), check=False)
+        assert returncode == 0, 'drill %d failed (rc %d):\n%s\n%s' % (run, returncode, output, swarm.diagnostics())
         print('drill %d took %.1f s' % (run, time.monotonic() - started))
         report = json.loads(report_file.read_text())
         assert report['old_leader'] == leader_before and report['new_leader'] != leader_before, report
         assert report['services'] == ['web']
         for step in ('leader_election_seconds', 'replicas_recovered_seconds', 'rejoin_seconds'):
-            assert 0 <= float(report[step]) < 120, report
+            assert 0 <= float(report[step]) < DRILL_STEP_TIMEOUT, report
         nodes = swarm.node_list(report['new_leader'])
         assert [name for name, node in nodes.items() if node['manager_status'] == 'Leader'] == [report['new_leader']]
         assert all(nodes[name]['status'] == 'Ready' for name in nodes), nodes
