@@ -17,7 +17,7 @@ try:
 except ImportError:  # older cores have no such switch, so there is nothing to restore
     _internal = None
 
-from ansible_collections.swarmops.swarm.plugins.module_utils import stacks
+from ansible_collections.swarmops.swarm.plugins.module_utils import swarm_objects
 from ansible_collections.swarmops.swarm.plugins.modules import swarm_stack
 from tests.unit.fake_service_engine import use_fake_time
 from tests.unit.fake_stack_engine import FakeStackEngine
@@ -33,7 +33,7 @@ SECRET = 's3cr3t'
 def quick(monkeypatch):
     """Secret digests take fewer rounds; stability windows pass without real time; no variable of ours leaks in
     from the test process's environment."""
-    monkeypatch.setattr(stacks, '_PBKDF2_ITERATIONS', 1000)
+    monkeypatch.setattr(swarm_objects, '_PBKDF2_ITERATIONS', 1000)
     use_fake_time(monkeypatch)
     for name in ('FROM_ENV', 'WEB_REPLICAS', 'WEB_IMAGE'):
         monkeypatch.delenv(name, raising=False)
