@@ -2,19 +2,21 @@
 # The README's test command (and CI's): prepare the machine, run the quick quality gates, then five streams at the
 # same time, each with sandboxes of its own:
 #   gates        ansible-test sanity and units, the docs site (scripts/lint.sh deep): CPU-bound; then the
-#                swarm_engine role on bare hosts (systemd, no Docker) of Debian 12 and 13
-#                (tests/integration/roles/test_swarm_engine.py), and docs/tutorial.md run as written on six bare hosts
+#                swarm_engine role on bare hosts (systemd, no Docker) of Debian 12
+#                (tests/integration/roles/test_swarm_engine.py)
 #   modules      the unit tests, the sandbox's and the benchmark's own tests, and the modules' integration tests
 #                against a real 3-manager + 2-worker sandbox of Docker 20.10 (bookworm), which the tests start and
-#                remove themselves
+#                remove themselves; then docs/tutorial.md run as written on six bare hosts
 #   paths        the other integration tests (playbooks, the swarm_monitoring role's dashboard queries and alerts,
 #                Galaxy installs, AWX jobs, SDK versions, a cluster of mixed engine versions) on another sandbox; then the modules whose behaviour depends on the engine
 #                (services, stacks, CA, autolock, nodes) again, on Docker 26.1 (trixie)
-#   reliability  the fault-injection, bad-input and security suite (tests/integration/reliability) on a third
+#   reliability  the fault-injection, bad-input and security suite (tests/integration/reliability) on a third;
+#                then the swarm_engine role on bare hosts of Debian 13
 #   scenarios    every Molecule scenario (`molecule test`), then the unit tests and the cluster playbook again on
 #                the oldest ansible-core the collection claims
 # Most of the integration and scenario time is spent waiting for swarms to converge, so the streams overlap well even
-# on two CPUs. Each stream's output is printed when all have finished (logs in .sandbox/test-logs/).
+# on two CPUs; the bare-host tests are split between three streams so that the streams end at about the same time
+# (measured: each release's swarm_engine tests take 15-27 minutes on a loaded machine). Each stream's output is printed when all have finished (logs in .sandbox/test-logs/).
 #
 #   scripts/test.sh                         everything, as CI runs it
 #   scripts/test.sh PYTEST_ARGUMENTS...     only `pytest PYTEST_ARGUMENTS` (e.g. one integration file), no streams
@@ -49,19 +51,29 @@ stream() {
     ) &
 }
 
-modules() {
-    SWARMOPS_IT_PREFIX=swarmops-it-modules .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
-        tests/unit tests/sandbox tests/bench tests/integration/plugins
-}
-
 # The second part of a stream runs even when the first failed, so one CI run reports on both; the stream fails if
 # either did.
+modules_then_tutorial() {
+    local status=0
+    SWARMOPS_IT_PREFIX=swarmops-it-modules .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
+        tests/unit tests/sandbox tests/bench tests/integration/plugins || status=$?
+    echo "== docs/tutorial.md on six bare hosts"
+    SWARMOPS_IT_PREFIX=swarmops-it-modules .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
+        tests/integration/test_tutorial.py || status=$?
+    return "$status"
+}
+
+# engine_on RELEASE: the swarm_engine role's tests on bare hosts of one Debian release (bookworm or trixie).
+engine_on() {
+    SWARMOPS_IT_PREFIX=swarmops-it-engine .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
+        tests/integration/roles/test_swarm_engine.py -k "$1"
+}
+
 gates_then_engine() {
     local status=0
     scripts/lint.sh deep || status=$?
-    echo "== The swarm_engine role and the tutorial on bare hosts, the swarm_monitoring role's dashboards and alerts"
-    SWARMOPS_IT_PREFIX=swarmops-it-engine .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
-        tests/integration/roles/test_swarm_engine.py tests/integration/test_tutorial.py || status=$?
+    echo "== The swarm_engine role on bare hosts of Debian 12"
+    engine_on bookworm || status=$?
     return "$status"
 }
 
@@ -79,9 +91,13 @@ paths_then_newer_engine() {
     return "$status"
 }
 
-reliability() {
+reliability_then_engine() {
+    local status=0
     SWARMOPS_IT_PREFIX=swarmops-it-reliability .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
-        tests/integration/reliability
+        tests/integration/reliability || status=$?
+    echo "== The swarm_engine role on bare hosts of Debian 13"
+    engine_on trixie || status=$?
+    return "$status"
 }
 
 scenarios_then_oldest() {
@@ -93,9 +109,9 @@ scenarios_then_oldest() {
 
 streams=(gates modules paths reliability scenarios)
 stream gates gates_then_engine
-stream modules modules
+stream modules modules_then_tutorial
 stream paths paths_then_newer_engine
-stream reliability reliability
+stream reliability reliability_then_engine
 stream scenarios scenarios_then_oldest
 wait
 
