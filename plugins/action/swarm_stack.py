@@ -17,53 +17,25 @@ __metaclass__ = type
 
 import base64
 
-from ansible.errors import AnsibleError
-from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.common.validation import check_type_dict, check_type_list
-from ansible.plugins.action import ActionBase
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.compose import ControllerFiles, load_project
+from ansible_collections.swarmops.swarm.plugins.plugin_utils.controller_content import ControllerContentAction
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _supports_check_mode = True
-    _supports_async = True
+class ActionModule(ControllerContentAction):
+    MODULE = 'swarmops.swarm.swarm_stack'
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        module_args = dict(self._task.args)
-        if module_args.get('compose_source') == 'controller' and module_args.get('state', 'present') == 'present':
-            try:
-                module_args.update(self._read_on_controller(module_args))
-            except (AnsibleError, SwarmError, TypeError) as error:
-                # A path may hold a secret_env value: masked here as the module's no_log masks it in its messages.
-                secret_env = module_args.get('secret_env')
-                secrets = (
-                    set(to_text(value) for value in secret_env.values()) if isinstance(secret_env, dict) else set()
-                )
-                result.update(failed=True, changed=False, msg=remove_values(to_text(error), secrets))
-                return result
-        wrap_async = self._task.async_val
-        try:
-            result.update(
-                self._execute_module(
-                    module_name='swarmops.swarm.swarm_stack',
-                    module_args=module_args,
-                    task_vars=task_vars,
-                    wrap_async=wrap_async,
-                )
-            )
-        finally:
-            # The module's remote copy holds its arguments (the files' contents, when pipelining is off): whatever
-            # happened, it goes, as the normal action removes it. An async job still needs it.
-            if not wrap_async:
-                self._remove_tmp_path(self._connection._shell.tmpdir)
-        return result
+    def reads_on_controller(self, module_args):
+        return module_args.get('compose_source') == 'controller' and module_args.get('state', 'present') == 'present'
 
-    def _read_on_controller(self, module_args):
+    def hidden_values(self, module_args):
+        # A path may hold a secret_env value.
+        secret_env = module_args.get('secret_env')
+        return set(to_text(value) for value in secret_env.values()) if isinstance(secret_env, dict) else set()
+
+    def read_on_controller(self, module_args):
         """The module arguments that replace the task's: controller paths made absolute, and the files' bytes."""
         compose = [
             self._find_needle('files', source) if isinstance(source, str) else source

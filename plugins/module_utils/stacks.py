@@ -13,7 +13,8 @@ convergence of created and updated services is awaited with swarm_service's :cla
 Configs and secrets cannot change in Swarm. When the content of one changes, the planner creates a new version
 named ``<name>-<12 hex digits of its content digest>``, points the services at it and, once they converged,
 removes the versions the stack no longer uses. A secret's content cannot be read back, so the secrets this module
-creates carry a salted, slow digest of their content in a label (:data:`SECRET_DIGEST_LABEL`).
+creates carry a salted, slow digest of their content in a label; the versions and digests are swarm_objects.py's,
+shared with swarm_secret and swarm_config.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,7 +24,6 @@ __metaclass__ = type
 import base64
 import binascii
 import copy
-import hashlib
 import re
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError, version_tuple
@@ -53,6 +53,18 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.stack_translate imp
     STACK_NAMESPACE_LABEL,
     translate_stack,
 )
+from ansible_collections.swarmops.swarm.plugins.module_utils.swarm_objects import (
+    SECRET_DIGEST_LABEL,
+    content_digest,
+    create_file_object,
+    file_object_view,
+    is_version_of,
+    object_id,
+    object_name,
+    same_content,
+    update_labels,
+    version_name,
+)
 from ansible_collections.swarmops.swarm.plugins.module_utils.wait import wait_until
 
 SWARM_STACK_ARGUMENT_SPEC = dict(
@@ -75,15 +87,10 @@ SWARM_STACK_ARGUMENT_SPEC = dict(
 )
 SWARM_STACK_MODULE_KWARGS = dict(required_if=[('state', 'present', ['compose'])])
 
-SECRET_DIGEST_LABEL = 'swarmops.swarm.content-digest'
-_PBKDF2_ITERATIONS = 100000
-_VERSION_SUFFIX = re.compile(r'^-[0-9a-f]{12}$')
 _STACK_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]*$')
-_OBJECT_NAME_LIMIT = 64
 _BUILTIN_NETWORKS = ('bridge', 'host', 'none')
 _ENDED_TASK_STATES = ('complete', 'shutdown', 'failed', 'rejected', 'remove', 'orphaned')
 _NETWORK_BUSY_SIGNS = ('in use', 'active endpoints')
-_SHOWN_CONFIG_BYTES = 4096
 _KINDS = ('network', 'config', 'secret')
 
 
@@ -195,14 +202,6 @@ class LiveState:
 
     def object_named(self, kind, name):
         return next((item for item in self.objects[kind] if object_name(item) == name), None)
-
-
-def object_id(item):
-    return item.get('ID') or item.get('Id')
-
-
-def object_name(item):
-    return item.get('Name') or (item.get('Spec') or {}).get('Name')
 
 
 def comparable_spec(spec, live=None):
@@ -414,52 +413,12 @@ def _network_view(request):
 # -- configs and secrets -----------------------------------------------------------------------
 
 
-def secret_digest(data, salt, iterations=None):
-    """What the digest label of a secret says: a salted PBKDF2 digest, slow to guess a short secret from."""
-    iterations = iterations or _PBKDF2_ITERATIONS
-    digest = hashlib.pbkdf2_hmac('sha256', data, salt.encode('utf-8'), iterations)
-    return 'pbkdf2-sha256$%d$%s$%s' % (iterations, salt, binascii.hexlify(digest).decode('ascii'))
-
-
 def _content_digest(kind, declared):
-    spec = declared.spec
-    if kind == 'secret':
-        return secret_digest(spec['Data'] + _templating(spec).encode('utf-8'), declared.name)
-    return hashlib.sha256(spec['Data'] + b'\0' + _templating(spec).encode('utf-8')).hexdigest()
-
-
-def _version_suffix(digest):
-    return digest.rsplit('$', 1)[-1][:12]
-
-
-def _templating(spec):
-    return ((spec or {}).get('Templating') or {}).get('Name') or ''
-
-
-def is_version_of(name, base):
-    return name == base or (name.startswith(base) and bool(_VERSION_SUFFIX.match(name[len(base) :])))
+    return content_digest(kind, declared.name, declared.spec)
 
 
 def _same_content(kind, declared, digest, live_object):
-    """True, False, or None when the content cannot be known (a secret without our digest label)."""
-    live_spec = live_object.get('Spec') or {}
-    if _templating(live_spec) != _templating(declared.spec):
-        return False
-    if kind == 'config':
-        return base64.b64decode(live_spec.get('Data') or '') == declared.spec['Data']
-    if ((live_spec.get('Driver') or {}).get('Name') or '') != ((declared.spec.get('Driver') or {}).get('Name') or ''):
-        return False
-    recorded = (live_spec.get('Labels') or {}).get(SECRET_DIGEST_LABEL)
-    if not recorded:
-        return None
-    parts = recorded.split('$')
-    if len(parts) != 4 or not parts[1].isdigit():
-        return False
-    if (int(parts[1]), parts[2]) == (_PBKDF2_ITERATIONS, declared.name):
-        return recorded == digest
-    return recorded == secret_digest(
-        declared.spec['Data'] + _templating(declared.spec).encode('utf-8'), parts[2], int(parts[1])
-    )
+    return same_content(kind, declared.name, declared.spec, digest, live_object)
 
 
 def _plan_file_object(deployment, plan, kind, declared):
@@ -485,20 +444,14 @@ def _plan_file_object(deployment, plan, kind, declared):
     if match is not None:
         _plan_label_update(deployment, plan, kind, declared, match)
         return object_name(match)
-    taken = set(object_name(item) for item in live_objects)
-    name = declared.name if declared.name not in taken else '%s-%s' % (declared.name, _version_suffix(digest))
-    if len(name) > _OBJECT_NAME_LIMIT:
-        raise SwarmError(
-            'The %s name %s is longer than the %d characters Swarm allows; give the %s a shorter name.'
-            % (kind, name, _OBJECT_NAME_LIMIT, kind)
-        )
+    name = version_name(kind, declared.name, digest, set(object_name(item) for item in live_objects))
     spec = copy.deepcopy(declared.spec)
     spec['Name'] = name
     if kind == 'secret':
         spec['Labels'][SECRET_DIGEST_LABEL] = digest
     replaced = [object_name(item) for item in candidates]
     plan.before.setdefault(kind + 's', {})[name] = dict(state='absent')
-    plan.after.setdefault(kind + 's', {})[name] = _file_object_view(kind, spec)
+    plan.after.setdefault(kind + 's', {})[name] = file_object_view(kind, spec)
     plan.add(
         'create %s %s%s'
         % (
@@ -525,25 +478,9 @@ def _plan_label_update(deployment, plan, kind, declared, live_object):
         labels[SECRET_DIGEST_LABEL] = recorded
     plan.before.setdefault(kind + 's', {})[name] = dict(state='present', labels=live_labels)
     plan.after.setdefault(kind + 's', {})[name] = dict(state='present', labels=declared.spec['Labels'])
-    plan.add('update the labels of %s %s' % (kind, name), lambda: deployment.update_labels(kind, live_object, labels))
-
-
-def _file_object_view(kind, spec):
-    labels = dict(spec['Labels'])
-    labels.pop(SECRET_DIGEST_LABEL, None)
-    view = dict(state='present', labels=labels)
-    if _templating(spec):
-        view['template_driver'] = _templating(spec)
-    if kind == 'config':
-        data = spec['Data']
-        try:
-            text = data.decode('utf-8') if len(data) <= _SHOWN_CONFIG_BYTES else None
-        except UnicodeDecodeError:
-            text = None
-        view['content'] = (
-            text if text is not None else 'sha256:%s (%d bytes)' % (hashlib.sha256(data).hexdigest(), len(data))
-        )
-    return view
+    plan.add(
+        'update the labels of %s %s' % (kind, name), lambda: update_labels(deployment.client, kind, live_object, labels)
+    )
 
 
 def _with_versions(spec, chosen):
@@ -835,13 +772,7 @@ class _Deployment:
         self._ids['network'][request['Name']] = created['Id']
 
     def create_file_object(self, kind, spec):
-        body = dict(spec, Data=base64.b64encode(spec['Data']).decode('ascii'))
-        created = getattr(self.client, kind + '_create')(body)
-        self._ids[kind][spec['Name']] = created['ID']
-
-    def update_labels(self, kind, live_object, labels):
-        spec = dict(live_object['Spec'], Labels=labels)
-        getattr(self.client, kind + '_update')(object_id(live_object), live_object['Version']['Index'], spec)
+        self._ids[kind][spec['Name']] = create_file_object(self.client, kind, spec)
 
     def create_service(self, desired):
         payload = self._payload(desired, None)

@@ -17,10 +17,11 @@ try:
 except ImportError:  # older cores have no such switch, so there is nothing to restore
     _internal = None
 
-from ansible_collections.swarmops.swarm.plugins.module_utils import stacks
+from ansible_collections.swarmops.swarm.plugins.module_utils import swarm_objects
 from ansible_collections.swarmops.swarm.plugins.modules import swarm_stack
 from tests.unit.fake_service_engine import use_fake_time
 from tests.unit.fake_stack_engine import FakeStackEngine
+from tests.unit.plugins.action.action_runner import ActionUnderTest
 from tests.unit.plugins.module_utils.test_compose import COMPOSE
 from tests.unit.plugins.modules.module_runner import run_module_main
 
@@ -33,7 +34,7 @@ SECRET = 's3cr3t'
 def quick(monkeypatch):
     """Secret digests take fewer rounds; stability windows pass without real time; no variable of ours leaks in
     from the test process's environment."""
-    monkeypatch.setattr(stacks, '_PBKDF2_ITERATIONS', 1000)
+    monkeypatch.setattr(swarm_objects, '_PBKDF2_ITERATIONS', 1000)
     use_fake_time(monkeypatch)
     for name in ('FROM_ENV', 'WEB_REPLICAS', 'WEB_IMAGE'):
         monkeypatch.delenv(name, raising=False)
@@ -55,35 +56,8 @@ def playbook_dir(tmp_path):
     return tmp_path
 
 
-class _Action:
-    """The action plugin on a task, with the module call recorded instead of made."""
-
-    def __init__(self, basedir, args, check_mode=False):
-        from ansible.parsing.dataloader import DataLoader
-
-        from ansible_collections.swarmops.swarm.plugins.action.swarm_stack import ActionModule
-
-        task = mock.MagicMock(args=args, check_mode=check_mode, async_val=0, action='swarmops.swarm.swarm_stack')
-        task.get_search_path.return_value = [str(basedir)]
-        loader = DataLoader()
-        loader.set_basedir(str(basedir))
-        connection = mock.MagicMock()
-        connection._shell.tmpdir = None
-        self.plugin = ActionModule(task, connection, mock.MagicMock(), loader, mock.MagicMock(), mock.MagicMock())
-        self.module_calls = []
-        self.plugin._execute_module = self._record
-
-    def _record(self, module_name=None, module_args=None, task_vars=None, wrap_async=False):
-        self.module_calls.append((module_name, module_args))
-        return dict(changed=False)
-
-    def run(self):
-        return self.plugin.run(task_vars={})
-
-    @property
-    def module_args(self):
-        assert len(self.module_calls) == 1
-        return self.module_calls[0][1]
+def _action(basedir, args, check_mode=False):
+    return ActionUnderTest(basedir, args, 'swarm_stack', check_mode=check_mode)
 
 
 def controller_files(module_args):
@@ -93,13 +67,13 @@ def controller_files(module_args):
 def test_managed_node_paths_go_to_the_module_unchanged_and_nothing_is_read_here(tmp_path):
     args = dict(name='shop', compose=['/srv/shop/stack.yml'], project_dir='/srv/shop')
     for task_args in (args, dict(args, compose_source='managed_node')):
-        action = _Action(tmp_path, task_args)
+        action = _action(tmp_path, task_args)
         assert action.run() == dict(changed=False)
         assert action.module_calls == [('swarmops.swarm.swarm_stack', task_args)]
 
 
 def test_controller_files_are_found_like_copy_src_and_sent_with_every_file_they_name(playbook_dir):
-    action = _Action(
+    action = _action(
         playbook_dir, dict(name='shop', compose_source='controller', compose=['shop/stack.yml'], env=VARIABLES)
     )
     action.run()
@@ -119,7 +93,7 @@ def test_project_dir_on_the_controller_resolves_the_relative_files_of_inline_con
         services=dict(web=dict(image='swarmops/web:1', configs=['site'], env_file='./web.env')),
         configs=dict(site=dict(file='./site.conf')),
     )
-    action = _Action(playbook_dir, dict(name='shop', compose_source='controller', compose=[inline], project_dir='shop'))
+    action = _action(playbook_dir, dict(name='shop', compose_source='controller', compose=[inline], project_dir='shop'))
     action.run()
     folder = str(playbook_dir / 'files' / 'shop')
     assert action.module_args['compose'] == [inline]
@@ -132,7 +106,7 @@ def test_project_dir_on_the_controller_resolves_the_relative_files_of_inline_con
 
 def test_a_missing_file_fails_before_the_module_runs_naming_the_controller_file(playbook_dir):
     os.remove(str(playbook_dir / 'files' / 'shop' / 'site.conf'))
-    action = _Action(
+    action = _action(
         playbook_dir, dict(name='shop', compose_source='controller', compose=['shop/stack.yml'], env=VARIABLES)
     )
     result = action.run()
@@ -140,7 +114,7 @@ def test_a_missing_file_fails_before_the_module_runs_naming_the_controller_file(
     site = os.path.join(str(playbook_dir / 'files' / 'shop'), 'site.conf')
     assert 'configs.site.file: could not read %s on the controller: No such file or directory.' % site in result['msg']
 
-    action = _Action(playbook_dir, dict(name='shop', compose_source='controller', compose=['shop/absent.yml']))
+    action = _action(playbook_dir, dict(name='shop', compose_source='controller', compose=['shop/absent.yml']))
     result = action.run()
     assert result['failed'] is True and action.module_calls == []
     assert "Could not find or access 'shop/absent.yml'" in result['msg']
@@ -152,7 +126,7 @@ def test_a_missing_file_fails_before_the_module_runs_naming_the_controller_file(
 )
 def test_bind_mount_sources_stay_absolute_paths_of_the_managed_node(tmp_path, volume, accepted):
     inline = dict(services=dict(web=dict(image='swarmops/web:1', volumes=[volume])), volumes=dict(cache=None))
-    action = _Action(
+    action = _action(
         tmp_path, dict(name='shop', compose_source='controller', compose=[inline], project_dir=str(tmp_path))
     )
     result = action.run()
@@ -165,14 +139,14 @@ def test_bind_mount_sources_stay_absolute_paths_of_the_managed_node(tmp_path, vo
 
 def test_a_home_relative_path_in_a_controller_compose_file_is_refused(tmp_path):
     inline = dict(services=dict(web=dict(image='swarmops/web:1', env_file='~/web.env')))
-    result = _Action(tmp_path, dict(name='shop', compose_source='controller', compose=[inline])).run()
+    result = _action(tmp_path, dict(name='shop', compose_source='controller', compose=[inline])).run()
     assert result['failed'] is True
     assert '"~" is not expanded in compose files on the controller' in result['msg']
 
 
 def test_removing_a_stack_reads_nothing_on_the_controller(tmp_path):
     args = dict(name='shop', state='absent', compose_source='controller', compose=['nowhere.yml'])
-    action = _Action(tmp_path, args)
+    action = _action(tmp_path, args)
     action.run()
     assert action.module_args == args
 
@@ -188,7 +162,7 @@ def run_module(engine, monkeypatch, capsys, check, args):
 def test_the_module_plans_from_controller_files_as_from_the_same_files_on_the_node(playbook_dir, monkeypatch, capsys):
     """Check mode, the real run, the diff and the result are those of node paths; neither the secret's content nor
     the hidden argument's is in any output."""
-    action = _Action(
+    action = _action(
         playbook_dir, dict(name='shop', compose_source='controller', compose=['shop/stack.yml'], env=VARIABLES)
     )
     action.run()
@@ -217,7 +191,7 @@ def test_the_module_without_its_action_plugin_says_so(monkeypatch, capsys):
 
 
 def test_the_remote_temporary_folder_goes_even_when_the_module_call_fails(playbook_dir):
-    action = _Action(
+    action = _action(
         playbook_dir, dict(name='shop', compose_source='controller', compose=['shop/stack.yml'], env=VARIABLES)
     )
     action.plugin._connection._shell.tmpdir = '/root/.ansible/tmp/ansible-tmp-1-2'
@@ -237,7 +211,7 @@ def test_paths_interpolate_with_env_and_secret_env_as_the_module_does(playbook_d
         dict(env=dict(ENV_NAME='web')),
         dict(env=dict(ENV_NAME='other'), secret_env=dict(ENV_NAME='web')),
     ):
-        action = _Action(playbook_dir, dict(args, **variables))
+        action = _action(playbook_dir, dict(args, **variables))
         action.run()
         assert sorted(controller_files(action.module_args)) == [str(playbook_dir / 'files' / 'shop' / 'web.env')]
 
@@ -245,6 +219,6 @@ def test_paths_interpolate_with_env_and_secret_env_as_the_module_does(playbook_d
 def test_a_secret_env_value_in_a_path_that_fails_is_masked(tmp_path):
     inline = dict(services=dict(web=dict(image='swarmops/web:1', env_file='./${TOKEN}.env')))
     args = dict(name='shop', compose_source='controller', compose=[inline], project_dir=str(tmp_path))
-    result = _Action(tmp_path, dict(args, secret_env=dict(TOKEN='tok-4711'))).run()
+    result = _action(tmp_path, dict(args, secret_env=dict(TOKEN='tok-4711'))).run()
     assert result['failed'] is True and 'tok-4711' not in result['msg']
     assert '%s/********.env on the controller' % tmp_path in result['msg']

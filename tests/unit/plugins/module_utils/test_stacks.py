@@ -8,13 +8,12 @@ import shutil
 
 import pytest
 
-from ansible_collections.swarmops.swarm.plugins.module_utils import stacks
+from ansible_collections.swarmops.swarm.plugins.module_utils import stacks, swarm_objects
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
-from ansible_collections.swarmops.swarm.plugins.module_utils.stacks import (
+from ansible_collections.swarmops.swarm.plugins.module_utils.stacks import SWARM_STACK_ARGUMENT_SPEC, plan_stack
+from ansible_collections.swarmops.swarm.plugins.module_utils.swarm_objects import (
     SECRET_DIGEST_LABEL,
-    SWARM_STACK_ARGUMENT_SPEC,
     is_version_of,
-    plan_stack,
     secret_digest,
 )
 from tests.unit.fake_networks import SWARM_PREDEFINED
@@ -37,7 +36,7 @@ def fast(monkeypatch):
     """Waits (stability windows too) take no real time; secret digests take fewer rounds (except where the rounds
     are the point)."""
     use_fake_time(monkeypatch)
-    monkeypatch.setattr(stacks, '_PBKDF2_ITERATIONS', 1000)
+    monkeypatch.setattr(swarm_objects, '_PBKDF2_ITERATIONS', 1000)
 
 
 def truncated(text):
@@ -172,7 +171,7 @@ def test_a_fresh_deploy_creates_in_the_cli_order_and_the_next_run_changes_nothin
 
 
 def test_secrets_carry_a_slow_salted_digest_of_their_content(project, monkeypatch):
-    monkeypatch.setattr(stacks, '_PBKDF2_ITERATIONS', 100000)
+    monkeypatch.setattr(swarm_objects, '_PBKDF2_ITERATIONS', 100000)
     engine = deployed(project)
     (secret,) = [item for item in engine.secrets_by_id.values() if item['Spec']['Name'] == 'shop_pw']
     digest = secret['Spec']['Labels'][SECRET_DIGEST_LABEL]

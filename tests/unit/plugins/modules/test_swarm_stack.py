@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from ansible_collections.swarmops.swarm.plugins.module_utils import stacks
+from ansible_collections.swarmops.swarm.plugins.module_utils import swarm_objects
 from ansible_collections.swarmops.swarm.plugins.modules import swarm_stack
 from tests.unit.fake_service_engine import use_fake_time
 from tests.unit.fake_stack_engine import FakeStackEngine
@@ -15,7 +15,7 @@ from tests.unit.plugins.modules.module_runner import run_module_main
 @pytest.fixture(autouse=True)
 def quick(monkeypatch):
     """Secret digests take fewer rounds; stability windows pass without real time."""
-    monkeypatch.setattr(stacks, '_PBKDF2_ITERATIONS', 1000)
+    monkeypatch.setattr(swarm_objects, '_PBKDF2_ITERATIONS', 1000)
     use_fake_time(monkeypatch)
 
 
