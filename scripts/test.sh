@@ -3,10 +3,10 @@
 # same time, each with sandboxes of its own:
 #   gates        ansible-test sanity and units, the docs site (scripts/lint.sh deep): CPU-bound; then the
 #                swarm_engine role on bare hosts (systemd, no Docker) of Debian 12
-#                (tests/integration/roles/test_swarm_engine.py)
+#                (tests/integration/roles/test_swarm_engine.py), and docs/tutorial.md run as written on six bare hosts
 #   modules      the unit tests, the sandbox's and the benchmark's own tests, and the modules' integration tests
 #                against a real 3-manager + 2-worker sandbox of Docker 20.10 (bookworm), which the tests start and
-#                remove themselves; then docs/tutorial.md run as written on six bare hosts
+#                remove themselves
 #   paths        the other integration tests (playbooks, the swarm_monitoring role's dashboard queries and alerts,
 #                Galaxy installs, AWX jobs, SDK versions, a cluster of mixed engine versions) on another sandbox; then the modules whose behaviour depends on the engine
 #                (services, stacks, CA, autolock, nodes) again, on Docker 26.1 (trixie)
@@ -16,7 +16,7 @@
 #                the oldest ansible-core the collection claims
 # Most of the integration and scenario time is spent waiting for swarms to converge, so the streams overlap well even
 # on two CPUs; the bare-host tests are split between three streams so that the streams end at about the same time
-# (measured: each release's swarm_engine tests take 15-27 minutes on a loaded machine). Each stream's output is printed when all have finished (logs in .sandbox/test-logs/).
+# (measured on 2026-12-02: each release's swarm_engine tests take 15-24 minutes on a loaded machine, the tutorial 9). Each stream's output is printed when all have finished (logs in .sandbox/test-logs/).
 #
 #   scripts/test.sh                         everything, as CI runs it
 #   scripts/test.sh PYTEST_ARGUMENTS...     only `pytest PYTEST_ARGUMENTS` (e.g. one integration file), no streams
@@ -51,16 +51,9 @@ stream() {
     ) &
 }
 
-# The second part of a stream runs even when the first failed, so one CI run reports on both; the stream fails if
-# either did.
-modules_then_tutorial() {
-    local status=0
+modules() {
     SWARMOPS_IT_PREFIX=swarmops-it-modules .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
-        tests/unit tests/sandbox tests/bench tests/integration/plugins || status=$?
-    echo "== docs/tutorial.md on six bare hosts"
-    SWARMOPS_IT_PREFIX=swarmops-it-modules .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
-        tests/integration/test_tutorial.py || status=$?
-    return "$status"
+        tests/unit tests/sandbox tests/bench tests/integration/plugins
 }
 
 # engine_on RELEASE: the swarm_engine role's tests on bare hosts of one Debian release (bookworm or trixie).
@@ -69,11 +62,16 @@ engine_on() {
         tests/integration/roles/test_swarm_engine.py -k "$1"
 }
 
+# The second part of a stream runs even when the first failed, so one CI run reports on both; the stream fails if
+# either did.
 gates_then_engine() {
     local status=0
     scripts/lint.sh deep || status=$?
     echo "== The swarm_engine role on bare hosts of Debian 12"
     engine_on bookworm || status=$?
+    echo "== docs/tutorial.md on six bare hosts"
+    SWARMOPS_IT_PREFIX=swarmops-it-engine .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
+        tests/integration/test_tutorial.py || status=$?
     return "$status"
 }
 
@@ -109,7 +107,7 @@ scenarios_then_oldest() {
 
 streams=(gates modules paths reliability scenarios)
 stream gates gates_then_engine
-stream modules modules_then_tutorial
+stream modules modules
 stream paths paths_then_newer_engine
 stream reliability reliability_then_engine
 stream scenarios scenarios_then_oldest
