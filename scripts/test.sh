@@ -8,15 +8,17 @@
 #                against a real 3-manager + 2-worker sandbox of Docker 20.10 (bookworm), which the tests start and
 #                remove themselves
 #   paths        the other integration tests (playbooks, the swarm_monitoring role's dashboard queries and alerts,
-#                Galaxy installs, AWX jobs, SDK versions, a cluster of mixed engine versions) on another sandbox; then the modules whose behaviour depends on the engine
-#                (services, stacks, CA, autolock, nodes) again, on Docker 26.1 (trixie)
+#                Galaxy installs, AWX jobs, SDK versions, a cluster of mixed engine versions) on another sandbox;
+#                then the modules whose behaviour depends on the engine (services, stacks, CA, autolock, nodes)
+#                again, on Docker 26.1 (trixie)
 #   reliability  the fault-injection, bad-input and security suite (tests/integration/reliability) on a third;
 #                then the swarm_engine role on bare hosts of Debian 13
 #   scenarios    every Molecule scenario (`molecule test`), then the unit tests and the cluster playbook again on
 #                the oldest ansible-core the collection claims
 # Most of the integration and scenario time is spent waiting for swarms to converge, so the streams overlap well even
-# on two CPUs; the bare-host tests are split between three streams so that the streams end at about the same time
-# (measured on 2026-12-02: each release's swarm_engine tests take 15-24 minutes on a loaded machine, the tutorial 9). Each stream's output is printed when all have finished (logs in .sandbox/test-logs/).
+# on two CPUs. The bare-host tests are split between two streams so that the streams end at about the same time
+# (measured on 2026-12-02: each release's swarm_engine tests take 15-24 minutes on a loaded machine, the tutorial 9).
+# Each stream's output is printed when all have finished (logs in .sandbox/test-logs/).
 #
 #   scripts/test.sh                         everything, as CI runs it
 #   scripts/test.sh PYTEST_ARGUMENTS...     only `pytest PYTEST_ARGUMENTS` (e.g. one integration file), no streams
