@@ -4,8 +4,8 @@
 """The action plugins of modules that can read their content on the controller (swarm_stack, swarm_secret,
 swarm_config): read there, send the bytes to the module in a hidden ``no_log`` argument, run the module.
 
-Nothing is written on the managed node: nothing to clean up, whatever happens. A task that does not ask for the
-controller goes to the module unchanged.
+The content is not copied to the managed node as a file of its own: it travels in the module's arguments, whose
+remote copy is removed whatever happens. A task that does not ask for the controller goes to the module unchanged.
 """
 
 from __future__ import absolute_import, division, print_function
