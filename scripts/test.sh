@@ -17,7 +17,7 @@
 #                the oldest ansible-core the collection claims
 # Most of the integration and scenario time is spent waiting for swarms to converge, so the streams overlap well even
 # on two CPUs. The bare-host tests are split between two streams so that the streams end at about the same time
-# (measured on 2026-12-02: each release's swarm_engine tests take 15-24 minutes on a loaded machine, the tutorial 9).
+# (measured on 2026-12-02: each release's swarm_engine tests take 15-24 minutes on a loaded machine, the tutorial 9-16).
 # Each stream's output is printed when all have finished (logs in .sandbox/test-logs/).
 #
 #   scripts/test.sh                         everything, as CI runs it
