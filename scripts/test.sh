@@ -4,7 +4,7 @@
 #   gates        ansible-test sanity and units, the docs site (scripts/lint.sh deep): CPU-bound; then the
 #                swarm_engine role on bare hosts (systemd, no Docker) of Debian 12
 #                (tests/integration/roles/test_swarm_engine.py), and docs/tutorial.md run as written on six bare hosts
-#   modules      the unit tests, the sandbox's and the benchmark's own tests, and the modules' integration tests
+#   modules      the unit tests, the sandbox's and the benchmark's own tests, and the other modules' integration tests
 #                against a real 3-manager + 2-worker sandbox of Docker 20.10 (bookworm), which the tests start and
 #                remove themselves
 #   paths        the other integration tests (playbooks, the swarm_monitoring role's dashboard queries and alerts,
@@ -14,7 +14,8 @@
 #   reliability  the fault-injection, bad-input and security suite (tests/integration/reliability) on a third;
 #                then the swarm_engine role on bare hosts of Debian 13
 #   scenarios    every Molecule scenario (`molecule test`), then the unit tests and the cluster playbook again on
-#                the oldest ansible-core the collection claims
+#                the oldest ansible-core the collection claims, then the object modules' integration tests
+#                (swarm_secret, swarm_config, swarm_network) on a sandbox of their own
 # Most of the integration and scenario time is spent waiting for swarms to converge, so the streams overlap well even
 # on two CPUs. The bare-host tests are split between two streams so that the streams end at about the same time
 # (measured on 2026-12-02: each release's swarm_engine tests take 15-24 minutes on a loaded machine, the tutorial 9-16).
@@ -53,9 +54,17 @@ stream() {
     ) &
 }
 
+# The object modules' integration tests (secrets, configs, networks) run in the scenarios stream, which has time left.
+object_module_tests=(
+    tests/integration/plugins/modules/test_swarm_secret.py
+    tests/integration/plugins/modules/test_swarm_config.py
+    tests/integration/plugins/modules/test_swarm_network.py
+)
+
 modules() {
+    local ignored=("${object_module_tests[@]/#/--ignore=}")
     SWARMOPS_IT_PREFIX=swarmops-it-modules .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
-        tests/unit tests/sandbox tests/bench tests/integration/plugins
+        tests/unit tests/sandbox tests/bench tests/integration/plugins "${ignored[@]}"
 }
 
 # engine_on RELEASE: the swarm_engine role's tests on bare hosts of one Debian release (bookworm or trixie).
@@ -100,11 +109,20 @@ reliability_then_engine() {
     return "$status"
 }
 
-scenarios_then_oldest() {
-    .venv/bin/python -m pytest -p no:cacheprovider --durations=0 tests/integration/test_molecule.py || return
+scenarios_then_oldest_then_objects() {
+    local status=0
+    .venv/bin/python -m pytest -p no:cacheprovider --durations=0 tests/integration/test_molecule.py || status=$?
     echo "== The oldest ansible-core claimed by meta/runtime.yml: $(.venv-oldest/bin/ansible --version | head -n1)"
     SWARMOPS_IT_PREFIX=swarmops-it-oldest VIRTUAL_ENV="$repo_root/.venv-oldest" .venv-oldest/bin/python -m pytest \
-        -p no:cacheprovider tests/unit tests/integration/playbooks/test_cluster.py
+        -p no:cacheprovider tests/unit tests/integration/playbooks/test_cluster.py || status=$?
+    echo "== The object modules (secrets, configs, networks) on Docker 20.10"
+    local present=()
+    for test_file in "${object_module_tests[@]}"; do
+        [ ! -e "$test_file" ] || present+=("$test_file")
+    done
+    SWARMOPS_IT_PREFIX=swarmops-it-objects .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
+        "${present[@]}" || status=$?
+    return "$status"
 }
 
 streams=(gates modules paths reliability scenarios)
@@ -112,7 +130,7 @@ stream gates gates_then_engine
 stream modules modules
 stream paths paths_then_newer_engine
 stream reliability reliability_then_engine
-stream scenarios scenarios_then_oldest
+stream scenarios scenarios_then_oldest_then_objects
 wait
 
 failed=()
