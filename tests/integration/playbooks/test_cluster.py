@@ -6,6 +6,7 @@ import json
 import re
 
 import yaml
+from ansible.parsing.vault import VaultLib, VaultSecret
 
 from tests.integration.ansible_runner import REPO_ROOT, run_playbook
 
@@ -40,6 +41,40 @@ def test_forms_the_swarm_then_changes_nothing_and_never_shows_a_token(swarm_sand
         for secret in secrets:
             assert secret not in output
             assert secret.split('-')[-1] not in output, 'the secret part of a join token was shown'
+
+
+def test_sets_the_swarm_settings_and_autolock_and_keeps_the_unlock_key_in_a_vault_file(swarm_sandbox, tmp_path):
+    swarm_sandbox.reset()
+    key_file = tmp_path / 'unlock_key.yml'
+    settings = json.dumps(
+        dict(
+            swarm_cluster_autolock_managers=True,
+            swarm_cluster_task_history_retention_limit=2,
+            swarm_cluster_dispatcher_heartbeat_period='2s',
+            swarm_cluster_swarm_labels={'env': 'test'},
+            swarm_cluster_unlock_key_file=str(key_file),
+            swarm_cluster_unlock_key_vault_password='the vault password',
+        )
+    )
+    outputs = [run_playbook(swarm_sandbox.inventory, PLAYBOOK, '--diff', '-vvv', '-e', settings)[1]]
+
+    spec = swarm_sandbox.swarm_inspect('manager1')['Spec']
+    assert spec['EncryptionConfig']['AutoLockManagers'] is True
+    assert spec['Orchestration']['TaskHistoryRetentionLimit'] == 2
+    assert spec['Dispatcher']['HeartbeatPeriod'] == 2 * 10**9
+    assert spec['Labels'] == {'env': 'test'}
+    unlock_key = swarm_sandbox.sh('manager1', 'docker swarm unlock-key -q')
+    vaulted = key_file.read_text()
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert vaulted.startswith('$ANSIBLE_VAULT;')
+    vault = VaultLib([('default', VaultSecret(b'the vault password'))])
+    assert yaml.safe_load(vault.decrypt(vaulted)) == {'swarm_cluster_unlock_key': unlock_key}
+
+    outputs.append(run_playbook(swarm_sandbox.inventory, PLAYBOOK, '--diff', '-vvv', '-e', settings)[1])
+    assert all(counters['changed'] == 0 and counters['failed'] == 0 for counters in recap(outputs[1]).values())
+    assert key_file.read_text() == vaulted, 'the file was written again with the same key'
+    for output in outputs:
+        assert unlock_key not in output and unlock_key.split('-')[-1] not in output, 'the unlock key was shown'
 
 
 def regrouped_inventory(swarm_sandbox, directory, managers, workers, host_vars=None):

@@ -366,6 +366,9 @@ def test_the_failover_drill_passes_five_times_in_a_row(swarm_sandbox, tmp_path):
     wait_for(lambda: running_images(swarm, 'manager1', 'web') == [('swarmops/web:1', 'Running')] * 4, '4 running')
 
     for run in range(1, 6):
+        if run == 4:
+            # The last two drills with autolock on: the old leader comes back locked and the drill unlocks it.
+            swarm.sh('manager1', 'docker swarm update --autolock=true')
         report_file = tmp_path / ('drill-%d.json' % run)
         leader_before = roles(swarm)[0]
         started = time.monotonic()
@@ -387,5 +390,6 @@ def test_the_failover_drill_passes_five_times_in_a_row(swarm_sandbox, tmp_path):
         assert [name for name, node in nodes.items() if node['manager_status'] == 'Leader'] == [report['new_leader']]
         assert all(nodes[name]['status'] == 'Ready' for name in nodes), nodes
         assert all(nodes[name]['manager_status'] in ('Leader', 'Reachable') for name in swarm.managers), nodes
+        assert all(swarm.swarm_info(name)['LocalNodeState'] == 'active' for name in swarm.managers), 'left locked'
         running = running_images(swarm, report['new_leader'], 'web')
         assert running == [('swarmops/web:1', 'Running')] * 4, running
