@@ -393,3 +393,65 @@ def test_the_failover_drill_passes_five_times_in_a_row(swarm_sandbox, tmp_path):
         assert all(swarm.swarm_info(name)['LocalNodeState'] == 'active' for name in swarm.managers), 'left locked'
         running = running_images(swarm, report['new_leader'], 'web')
         assert running == [('swarmops/web:1', 'Running')] * 4, running
+
+
+# -- 6. a manager cut off from the other managers ----------------------------------------------------------
+
+
+def nodes_seen(swarm, manager):
+    """{hostname: `docker node ls` row} on the manager; {} while it cannot say (no leader, an election under way)."""
+    rc, stdout, _stderr = swarm.sandbox.exec(manager, "docker node ls --format '{{json .}}'", timeout=30)
+    return dict((row['Hostname'], row) for row in map(json.loads, stdout.splitlines())) if rc == 0 else {}
+
+
+def test_a_cut_off_leader_fails_fast_the_majority_goes_on_and_the_healed_swarm_changes_nothing(swarm_sandbox):
+    swarm = form_swarm(swarm_sandbox)
+    swarm.sh(
+        'manager1',
+        'docker service create -d --name before --replicas 2 --endpoint-mode dnsrr --no-resolve-image '
+        '--constraint node.role==worker swarmops/web:1',
+    )
+    wait_for(lambda: running_images(swarm, 'manager1', 'before') == [('swarmops/web:1', 'Running')] * 2, 'running')
+    # The leader loses the sandbox network; Ansible still reaches its engine (docker exec from the host). Unlike a
+    # stopped node, its peers' packets go unanswered: every call to them waits for a network timeout.
+    cut_off, majority = 'manager1', 'manager2'
+    network = swarm.sandbox.client.networks.get(swarm.sandbox.network)
+    container = swarm.sandbox.node(cut_off).container
+    network.disconnect(container)
+    try:
+        swarm.wait_for_quorum_loss(cut_off)
+        with ThreadPoolExecutor(max_workers=len(QUORUM_LOSS_CASES)) as executor:
+            runs = dict(
+                (module, executor.submit(timed_run, swarm, cut_off, module, args, True))
+                for module, args in QUORUM_LOSS_CASES.items()
+            )
+            outcomes = dict((module, run.result()) for module, run in runs.items())
+        wait_for(
+            lambda: [name for name, row in nodes_seen(swarm, majority).items() if row['ManagerStatus'] == 'Leader'],
+            'a leader elected among the other managers',
+        )
+        created = run_module(swarm.inventory, majority, SERVICE, dict(QUORUM_LOSS_CASES[SERVICE], wait_stability='1s'))
+        after_cut = running_images(swarm, majority, 'before')
+    finally:
+        network.connect(container, ipv4_address=swarm.address[cut_off], aliases=[cut_off])
+
+    for module, (result, seconds) in outcomes.items():
+        print('%s on the cut-off manager: %.1f s: %s' % (module, seconds, result['msg']))
+        assert_clear_outcome(result, seconds, 60)
+        assert 'lost quorum' in result['msg'] and 'force_new_cluster: true' in result['msg'], (module, result['msg'])
+    assert created.changed
+    assert after_cut == [('swarmops/web:1', 'Running')] * 2, 'the services stopped on the majority side'
+
+    wait_for(
+        lambda: (
+            nodes_seen(swarm, majority).get(cut_off, {}).get('ManagerStatus') == 'Reachable'
+            and [row for row in nodes_seen(swarm, cut_off).values() if row['ManagerStatus'] == 'Leader']
+        ),
+        '%s reachable again, and seeing the leader itself' % cut_off,
+    )
+    # Healed: the cut-off manager sees what the majority did, and nothing it was asked while cut off happened.
+    rerun = run_module(swarm.inventory, cut_off, SERVICE, dict(QUORUM_LOSS_CASES[SERVICE], wait_stability='1s'))
+    assert not rerun.changed, rerun['actions']
+    assert names_of(swarm, cut_off, 'service') == ['before', 'web']
+    assert swarm.node_list(cut_off)['worker1']['availability'] == 'Active'
+    assert running_images(swarm, cut_off, 'before') == [('swarmops/web:1', 'Running')] * 2
