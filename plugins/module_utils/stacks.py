@@ -814,9 +814,7 @@ class _Deployment:
             getattr(self.client, kind + '_remove')(object_id(item), name)
             return
         # A network stays in use until the tasks that were attached to it are gone.
-        self.waited_seconds += remove_network_once_free(
-            self.client, object_id(item), name, self.params['wait_timeout']
-        )
+        self.waited_seconds += remove_network_once_free(self.client, object_id(item), name, self.params['wait_timeout'])
         self.waited_for.append('network %s to be gone' % name)
 
     def _payload(self, desired, current):
