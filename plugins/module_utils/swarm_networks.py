@@ -269,12 +269,13 @@ def attached_services(services, network_id):
 
 
 def ingress_publishers(services):
-    """Names of the services that publish a port in ingress mode (the mode a port has unless it says host)."""
+    """Names of the services that publish a port in ingress mode (the mode a port has unless it says host), the
+    ports the engine chose included."""
     return sorted(
         service['Spec']['Name']
         for service in services
         if any(
-            (port.get('PublishMode') or 'ingress') == 'ingress' and port.get('PublishedPort')
+            (port.get('PublishMode') or 'ingress') == 'ingress'
             for port in (live_spec_of(service).get('EndpointSpec') or {}).get('Ports') or []
         )
     )

@@ -172,6 +172,9 @@ options:
     type: raw
 notes:
   - Runs on a swarm manager; a configuration-only network (O(config_only)) on each node that needs it.
+  - Standalone containers (O(attachable)) on a network also keep it from being removed, and a manager sees only its
+    own node's containers, so the module does not detach them; it retries the removal until O(wait_timeout) and then
+    fails with the engine's answer (C(has active endpoints)). Stop or disconnect them first.
   - Check mode reports exactly what a real run does (its RV(actions), the diff, RV(detached_services) and
     RV(reattached_services)); diff mode shows the network's settings in the module's option names and the services
     attached to it.

@@ -192,11 +192,14 @@ def test_ingress_is_recreated_on_another_subnet_only_while_no_service_publishes_
     engine = FakeStackEngine()
     ingress = dict(name='ingress', ingress=True, ipam=dict(config=[dict(subnet='10.11.0.0/16')]), recreate=True)
     service_on(engine, '', service='web', ports=[dict(TargetPort=80, PublishedPort=8080)])
+    # A port the engine chose is published in ingress mode too.
+    service_on(engine, '', service='api', ports=[dict(TargetPort=81)])
     service_on(engine, '', service='agent', ports=[dict(TargetPort=80, PublishedPort=9100, PublishMode='host')])
     for force in (False, True):
         error = refused(engine, force=force, **ingress)
-        assert 'publish ports in ingress mode: web.' in str(error) and error.details['services'] == ['web']
-    engine.service_remove(engine.service_named('web')['ID'])
+        assert 'publish ports in ingress mode: api, web.' in str(error) and error.details['services'] == ['api', 'web']
+    for name in ('web', 'api'):
+        engine.service_remove(engine.service_named(name)['ID'])
     recreated = apply(engine, **ingress)
     assert recreated['actions'][1] == 'create network ingress (overlay, ingress, 10.11.0.0/16)'
     network = live(engine, 'ingress')
