@@ -335,13 +335,16 @@ def _plan_present(run):
     if not differing:
         return plan
     after_settings = create_request(run.name, desired, _settings_of(live))
-    differences = _differences(differing, before, network_view(after_settings))
+    after = network_view(after_settings, services=sorted(attached))
+    differences = _differences(differing, before, after)
     if not params['recreate']:
+        # The failure carries the diff a re-creation would show, so the differing settings read as in a real run.
         raise SwarmError(
             'Network %s differs from the task in %s, and Swarm cannot change a network\'s settings in place. Set '
             'recreate: true to remove the network and create it again with the task\'s settings.'
             % (run.name, '; '.join(differences)),
             differences=differences,
+            diff=dict(before=before, after=after),
         )
     if live.get('Ingress'):
         _refuse_ingress_in_use(run, 're-created')
@@ -351,7 +354,7 @@ def _plan_present(run):
         'a network is re-created only once no service uses it.',
         're-create the network and attach them again with the aliases and driver options they had.',
     )
-    plan.after = network_view(after_settings, services=sorted(attached))
+    plan.after = after
     run.result_view = plan.after
     # The new network's ID is known once created (never in check mode).
     run.network_id = None

@@ -330,6 +330,12 @@ differences:
   type: list
   elements: str
   sample: ["ipam {...} -> {...}", "internal false -> true"]
+diff:
+  description:
+    - With a settings change refused for want of O(recreate), the network's settings as they are (C(before)) and as
+      a re-creation would make them (C(after)), as a real run's diff would show them.
+  returned: failure
+  type: dict
 services:
   description: With a removal or re-creation refused, the services that keep it from happening.
   returned: failure

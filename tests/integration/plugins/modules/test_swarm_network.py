@@ -61,6 +61,8 @@ def test_a_service_runs_on_it_and_a_settings_change_is_refused_without_recreate(
         refused = run_module(swarm.inventory, MANAGER, MODULE, MOVED, check=check, expect_failure=True)
         assert 'recreate: true' in refused['msg'] and '10.78.0.0/24' in refused['msg']
         assert [item.split(' ', 1)[0] for item in refused['differences']] == ['ipam']
+        assert refused['diff']['after']['ipam']['config'] == [dict(subnet='10.78.0.0/24')]
+        assert refused['diff']['before']['services'] == ['shop-api']
     refused = run_module(swarm.inventory, MANAGER, MODULE, dict(MOVED, recreate=True), expect_failure=True)
     assert refused['msg'].startswith('Network shop_back is used by service shop-api;')
     assert refused['services'] == ['shop-api']

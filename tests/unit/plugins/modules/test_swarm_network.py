@@ -49,4 +49,5 @@ def test_a_settings_change_without_recreate_fails_naming_the_settings(monkeypatc
         result = run(engine, monkeypatch, capsys, check=check, **dict(ENCRYPTED_NET, attachable=False))
         assert result['failed'] and 'attachable true -> false' in result['msg'] and 'recreate: true' in result['msg']
         assert result['differences'] == ['attachable true -> false']
+        assert (result['diff']['before']['attachable'], result['diff']['after']['attachable']) == (True, False)
     assert engine.calls == []
