@@ -117,3 +117,18 @@ def remove_network_once_free(client, network_id, name, timeout):
 
     waited = wait_until(removed, timeout, 'network %s to be free to remove' % name)[1]
     return waited + wait_until(gone, timeout, 'network %s to be gone' % name)[1]
+
+
+def allocated_network(client, network, timeout=30):
+    """``network`` once the swarm allocated it. Until its allocator ran, a just-created swarm network reads back
+    without a driver, driver options or address pools; the settings are compared only once they are there."""
+    if network.get('Scope') != 'swarm' or network.get('Driver'):
+        return network
+
+    def allocated():
+        current = client.network_inspect(_id_of(network), scope='swarm')
+        if current.get('Driver'):
+            return True, current
+        return False, 'network %s has no driver state yet' % network.get('Name')
+
+    return wait_until(allocated, timeout, 'the swarm to allocate network %s' % network.get('Name'))[0]

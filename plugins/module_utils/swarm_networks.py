@@ -22,6 +22,7 @@ import copy
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.networks import (
+    allocated_network,
     network_named,
     remove_network_once_free,
 )
@@ -195,6 +196,8 @@ def network_argument_spec():
 def plan_network(client, params):
     stability_seconds(params)
     live = network_named(client, params['name'], params.get('scope'))
+    if live is not None:
+        live = allocated_network(client, live)
     run = _NetworkRun(client, params, live)
     if params['state'] == 'absent':
         plan = _plan_removal(run)
@@ -501,10 +504,10 @@ class _NetworkRun:
         if self.params['state'] == 'present':
             # A real run reads the network back (the engine fills in a scope, gateways); check mode tells what the
             # plan expects.
-            read_back = not check_mode and self.network_id is not None
-            network = dict(
-                network_view(self.client.network_inspect(self.network_id)) if read_back else self.result_view
-            )
+            if not check_mode and self.network_id is not None:
+                network = network_view(allocated_network(self.client, self.client.network_inspect(self.network_id)))
+            else:
+                network = dict(self.result_view)
             network.pop('state', None)
             network.pop('services', None)
             # In check mode a network the run would create has no ID yet.

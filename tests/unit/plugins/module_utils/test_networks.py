@@ -7,6 +7,7 @@ import pytest
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError
 from ansible_collections.swarmops.swarm.plugins.module_utils.networks import (
     ServiceNetworks,
+    allocated_network,
     network_named,
     remove_network_once_free,
 )
@@ -92,3 +93,17 @@ def test_a_busy_network_is_removed_once_its_tasks_are_gone(monkeypatch):
     remove_network_once_free(engine, network_id, 'back', timeout=10)
     assert [call[0] for call in engine.calls].count('network_remove') == 3
     assert 'back' not in engine.names('network')
+
+
+def test_a_swarm_network_not_allocated_yet_is_read_again_until_it_has_its_driver_state(monkeypatch):
+    use_fake_time(monkeypatch)
+    engine = FakeStackEngine()
+    network_id = engine.network_create(dict(Name='back', Driver='overlay', Options={'encrypted': ''}))['Id']
+    allocated = engine.network_inspect(network_id)
+    # What the engine answers before the swarm's allocator ran (seen on Docker 20.10 right after a create).
+    unallocated = dict(allocated, Driver='', Options=None)
+    answers = [unallocated, unallocated]
+    inspect = engine.network_inspect
+    engine.network_inspect = lambda network, scope=None: answers.pop(0) if answers else inspect(network, scope)
+    assert network_named(engine, 'back')['Driver'] == 'overlay'
+    assert allocated_network(engine, unallocated) == allocated and answers == []
