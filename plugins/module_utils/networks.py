@@ -16,6 +16,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError
+from ansible_collections.swarmops.swarm.plugins.module_utils.wait import wait_until
+
+# What the engine answers while the tasks that were attached to a network are still going away.
+_NETWORK_BUSY_SIGNS = ('in use', 'active endpoints')
 
 
 def _id_of(network):
@@ -80,3 +84,51 @@ def _matching(networks, reference):
             return exact[0]
     by_prefix = [network for network in networks if (_id_of(network) or '').startswith(reference)]
     return by_prefix[0] if len(by_prefix) == 1 else None
+
+
+def network_named(client, name, scope=None):
+    """The network named exactly ``name`` (the API's name filter also matches parts of names), or None; of a
+    swarm-scoped and a local network of that name, the one of ``scope``, else the swarm-scoped one."""
+    named = [network for network in client.networks({'name': name}) or [] if network.get('Name') == name]
+    if scope is not None:
+        named = [network for network in named if network.get('Scope') == scope]
+    named.sort(key=lambda network: network.get('Scope') != 'swarm')
+    return named[0] if named else None
+
+
+def remove_network_once_free(client, network_id, name, timeout):
+    """Remove a network, trying again while the tasks that were attached to it are still going away, and wait
+    until it is no longer listed; the seconds waited."""
+
+    def removed():
+        try:
+            client.network_remove(network_id, name)
+        except EngineError as error:
+            if error.status_code == 404:
+                return True, 'removed'
+            if any(sign in (error.explanation or '') for sign in _NETWORK_BUSY_SIGNS):
+                return False, error.explanation
+            raise
+        return True, 'removed'
+
+    def gone():
+        remaining = [item for item in client.networks({'name': name}) or [] if _id_of(item) == network_id]
+        return not remaining, 'still listed'
+
+    waited = wait_until(removed, timeout, 'network %s to be free to remove' % name)[1]
+    return waited + wait_until(gone, timeout, 'network %s to be gone' % name)[1]
+
+
+def allocated_network(client, network, timeout=30):
+    """``network`` once the swarm allocated it. Until its allocator ran, a just-created swarm network reads back
+    without a driver, driver options or address pools; the settings are compared only once they are there."""
+    if network.get('Scope') != 'swarm' or network.get('Driver'):
+        return network
+
+    def allocated():
+        current = client.network_inspect(_id_of(network), scope='swarm')
+        if current.get('Driver'):
+            return True, current
+        return False, 'network %s has no driver state yet' % network.get('Name')
+
+    return wait_until(allocated, timeout, 'the swarm to allocate network %s' % network.get('Name'))[0]

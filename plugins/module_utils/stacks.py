@@ -28,7 +28,7 @@ import re
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError, version_tuple
 from ansible_collections.swarmops.swarm.plugins.module_utils.compose import ControllerFiles, load_project
-from ansible_collections.swarmops.swarm.plugins.module_utils.networks import ServiceNetworks
+from ansible_collections.swarmops.swarm.plugins.module_utils.networks import ServiceNetworks, remove_network_once_free
 from ansible_collections.swarmops.swarm.plugins.module_utils.placement import placement_warning
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import SERVICE_OPTIONS, mode_of
@@ -90,7 +90,6 @@ SWARM_STACK_MODULE_KWARGS = dict(required_if=[('state', 'present', ['compose'])]
 _STACK_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]*$')
 _BUILTIN_NETWORKS = ('bridge', 'host', 'none')
 _ENDED_TASK_STATES = ('complete', 'shutdown', 'failed', 'rejected', 'remove', 'orphaned')
-_NETWORK_BUSY_SIGNS = ('in use', 'active endpoints')
 _KINDS = ('network', 'config', 'secret')
 
 
@@ -815,34 +814,8 @@ class _Deployment:
             getattr(self.client, kind + '_remove')(object_id(item), name)
             return
         # A network stays in use until the tasks that were attached to it are gone.
-        self.waited_seconds += wait_until(
-            lambda: self._try_network_removal(item),
-            self.params['wait_timeout'],
-            'network %s to be free to remove' % name,
-        )[1]
-        self.waited_seconds += wait_until(
-            lambda: self._network_gone(item), self.params['wait_timeout'], 'network %s to be gone' % name
-        )[1]
+        self.waited_seconds += remove_network_once_free(self.client, object_id(item), name, self.params['wait_timeout'])
         self.waited_for.append('network %s to be gone' % name)
-
-    def _try_network_removal(self, network):
-        try:
-            self.client.network_remove(object_id(network), object_name(network))
-        except EngineError as error:
-            if error.status_code == 404:
-                return True, 'removed'
-            if any(sign in error.explanation for sign in _NETWORK_BUSY_SIGNS):
-                return False, error.explanation
-            raise
-        return True, 'removed'
-
-    def _network_gone(self, network):
-        remaining = [
-            item
-            for item in self.client.networks({'name': object_name(network)}) or []
-            if object_id(item) == object_id(network)
-        ]
-        return not remaining, 'still listed'
 
     def _payload(self, desired, current):
         """The spec sent to the engine: names turned into IDs, the live ForceUpdate kept (a stack deploy forces

@@ -137,6 +137,26 @@ def object_name(item):
     return item.get('Name') or (item.get('Spec') or {}).get('Name')
 
 
+def update_service_and_wait(client, params, service, change, what):
+    """Write ``change(live spec)`` to a service (read again on "update out of sequence") and, with
+    ``params['wait']``, wait until it converged; (what was waited for, or None, and the seconds waited). ``what``
+    says what the update is for, in the timeout's message. For the services swarm_secret, swarm_config and
+    swarm_network update on their own."""
+
+    def read_and_write():
+        current = client.service_inspect(service['ID'])
+        client.service_update(service['ID'], current['Version']['Index'], change(live_spec_of(current)))
+
+    client.retry_out_of_sequence(read_and_write)
+    if not params['wait']:
+        return None, 0.0
+    attempted = (client.service_inspect(service['ID'])['Spec'] or {}).get('TaskTemplate')
+    rollout = Rollout(client, service['ID'], attempted_template=attempted, stability=stability_seconds(params))
+    name = service['Spec']['Name']
+    wait_until(rollout.check, params['wait_timeout'], 'service %s to converge %s' % (name, what))
+    return 'service %s: %s' % (name, rollout.outcome), rollout.elapsed()
+
+
 # -- swarm_secret and swarm_config -------------------------------------------------------------
 
 
@@ -515,23 +535,10 @@ class _ObjectRun:
         self._update_service(service, detached, 'without %s %s' % (self.kind, self.live.base))
 
     def _update_service(self, service, change, what):
-        def read_and_write():
-            current = self.client.service_inspect(service['ID'])
-            self.client.service_update(service['ID'], current['Version']['Index'], change(live_spec_of(current)))
-
-        self.client.retry_out_of_sequence(read_and_write)
-        if not self.params['wait']:
-            return
-        attempted = (self.client.service_inspect(service['ID'])['Spec'] or {}).get('TaskTemplate')
-        rollout = Rollout(
-            self.client, service['ID'], attempted_template=attempted, stability=stability_seconds(self.params)
-        )
-        name = service['Spec']['Name']
-        try:
-            wait_until(rollout.check, self.params['wait_timeout'], 'service %s to converge %s' % (name, what))
-            self.waited_for.append('service %s: %s' % (name, rollout.outcome))
-        finally:
-            self.waited_seconds += rollout.elapsed()
+        outcome, seconds = update_service_and_wait(self.client, self.params, service, change, what)
+        self.waited_seconds += seconds
+        if outcome is not None:
+            self.waited_for.append(outcome)
 
     def report(self, check_mode):
         result = dict(

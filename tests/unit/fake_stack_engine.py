@@ -80,6 +80,9 @@ class FakeStackEngine:
 
     def network_inspect(self, network, scope=None):
         self.reads.append('network_inspect')
+        if scope is None and network in self.networks_by_id:
+            # Without a scope the engine finds this node's local networks too.
+            return copy.deepcopy(self.networks_by_id[network])
         return swarm_network(list(self.networks_by_id.values()), network)
 
     def configs(self, filters=None):
@@ -125,16 +128,23 @@ class FakeStackEngine:
         self.networks_by_id[network_id] = dict(
             Name=request['Name'],
             Id=network_id,
-            Scope='swarm',
-            Driver=request['Driver'],
+            Scope=request.get('Scope') or ('local' if request.get('ConfigOnly') else 'swarm'),
+            Driver='null' if request.get('ConfigOnly') else request.get('Driver') or 'bridge',
             Internal=bool(request.get('Internal')),
             Attachable=bool(request.get('Attachable')),
+            Ingress=bool(request.get('Ingress')),
+            ConfigOnly=bool(request.get('ConfigOnly')),
+            ConfigFrom=dict(Network=(request.get('ConfigFrom') or {}).get('Network') or ''),
+            EnableIPv6=bool(request.get('EnableIPv6')),
             Options=dict(request.get('Options') or {}, **{'com.docker.network.driver.overlay.vxlanid_list': '4100'}),
             Labels=dict(request.get('Labels') or {}),
             IPAM=dict(
-                Driver='default',
-                Options=None,
-                Config=copy.deepcopy((request.get('IPAM') or {}).get('Config'))
+                Driver=(request.get('IPAM') or {}).get('Driver') or 'default',
+                Options=(request.get('IPAM') or {}).get('Options') or None,
+                Config=[
+                    dict(entry, Gateway=entry.get('Gateway') or entry['Subnet'].rsplit('.', 1)[0] + '.1')
+                    for entry in copy.deepcopy((request.get('IPAM') or {}).get('Config') or [])
+                ]
                 or [dict(Subnet='10.0.9.0/24', Gateway='10.0.9.1')],
             ),
         )
