@@ -30,6 +30,8 @@ class ObjectsCluster(FakeCluster):
             ),
             dict(Id='netingress', Name='ingress', Driver='overlay', Scope='swarm', Ingress=True, Labels={}, IPAM={}),
             dict(Id='netbridge', Name='bridge', Driver='bridge', Scope='local', Labels={}, IPAM=None),
+            # the network the recorded service web is attached to
+            dict(Id='m6im4fyr9ije1xfqd7ug39w1h', Name='web_net', Driver='overlay', Scope='swarm', IPAM={}),
         ]
         self.config_list = [
             dict(

@@ -13,6 +13,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.facts import (
     task_facts,
 )
 from tests.unit.fake_nodes import NODE_IDS, SNAPSHOT, FakeCluster
+from tests.unit.read_counter import count_calls
 from tests.unit.fake_swarm_objects import SECRET_DATA, STACK, ObjectsCluster
 
 SERVICES = dict((service['Spec']['Name'], service) for service in SNAPSHOT['services'])
@@ -216,14 +217,38 @@ def test_a_worker_returns_its_membership_and_says_what_it_cannot_read():
 # -- stacks, networks, configs, secrets, service specs, node filters ------------------------------
 
 
+ENGINE_READS = ('info', 'swarm_inspect', 'nodes', 'node_inspect', 'services', 'tasks', 'networks', 'configs', 'secrets')
+
+
 def reads(cluster):
     return [call[0] for call in cluster.calls]
 
 
-def test_a_default_run_reads_nothing_more_than_before():
+def test_a_default_run_reads_what_it_read_before_and_nothing_more():
     cluster = ObjectsCluster()
+    counts = count_calls(cluster, *ENGINE_READS)
     gather(cluster)
-    assert reads(cluster) == []
+    assert dict((name, count) for name, count in counts.items() if count) == dict(info=1, node_inspect=1)
+
+
+def test_everything_asked_at_once_reads_each_listing_at_most_once_per_use():
+    cluster = ObjectsCluster()
+    counts = count_calls(cluster, *ENGINE_READS)
+    gather(
+        cluster,
+        nodes=True,
+        services=True,
+        stack_tasks=True,
+        service_specs=['web'],
+        configs=True,
+        secrets=True,
+        networks=True,
+    )
+    # networks, configs and secrets: once for the stacks (by their label), once for the full lists; networks once
+    # more to name the networks of the service spec.
+    assert counts == dict(
+        info=1, swarm_inspect=0, nodes=1, node_inspect=0, services=1, tasks=1, networks=3, configs=2, secrets=2
+    )
 
 
 def test_stacks_are_listed_like_docker_stack_ls():
@@ -254,7 +279,7 @@ def test_stack_services_and_tasks_like_docker_stack_services_and_ps():
 def test_networks_and_their_filters_in_the_engine_spelling():
     cluster = ObjectsCluster()
     networks = gather(cluster, networks=True).result['networks']
-    assert [network['name'] for network in networks] == ['bridge', 'ingress', 'shop_default']
+    assert [network['name'] for network in networks] == ['bridge', 'ingress', 'shop_default', 'web_net']
     shop = networks[2]
     assert (shop['id'], shop['driver'], shop['scope'], shop['attachable'], shop['internal'], shop['ingress']) == (
         'netshop',
@@ -320,6 +345,13 @@ def test_the_locked_state_is_a_plain_flag():
     assert swarm_facts(LocalNode(SNAPSHOT['info_manager']))['is_locked'] is False
     locked = LocalNode(dict(LocalNodeState='locked', ControlAvailable=False))
     assert swarm_facts(locked)['is_locked'] is True
+
+
+def test_service_specs_name_the_networks_in_swarm_service_options():
+    plan = gather(ObjectsCluster(), service_specs=['web'])
+    web = plan.result['service_specs']['web']
+    assert (web['name'], web['image'], web['replicas'], web['networks']) == ('web', 'swarmops/web:2', 4, ['web_net'])
+    assert plan.warnings == []
 
 
 def test_service_specs_of_a_missing_service_are_left_out_with_a_warning():
