@@ -218,12 +218,18 @@ EXAMPLES = r'''
       desired_state: running
   register: web_tasks
 
-- name: Which workers are drained, and which nodes carry zone=a?
+- name: Which workers are drained?
   swarmops.swarm.swarm_info:
     nodes_filters:
       role: worker
       availability: drain
   register: drained_workers
+
+- name: Which nodes carry the label zone=a and the label ssd (any value)?
+  swarmops.swarm.swarm_info:
+    nodes_filters:
+      labels: [zone=a, ssd]
+  register: zone_a_nodes
 
 - name: List the stacks with their services and tasks (docker stack ls, services and ps)
   swarmops.swarm.swarm_info:
