@@ -213,6 +213,21 @@ def managed_option_names(params, desired):
     return [option.name for option in leaves_of(SERVICE_OPTIONS) if option.name in desired]
 
 
+def service_options_of(service, references):
+    """A live service in swarm_service's own option names, with the options the engine leaves unset left out:
+    module arguments that give the same service back (swarm_info's service_specs)."""
+    options = dict(name=(service.get('Spec') or {}).get('Name'))
+    options.update(_set_values(options_view(SERVICE_OPTIONS, live_spec_of(service), references)) or {})
+    return options
+
+
+def _set_values(view):
+    if not isinstance(view, dict):
+        return view
+    values = dict((key, _set_values(value)) for key, value in view.items())
+    return dict((key, value) for key, value in values.items() if value is not None) or None
+
+
 def _view(spec, names, references, state='present'):
     view = dict(state=state)
     view.update(options_view(SERVICE_OPTIONS, spec, references, names))

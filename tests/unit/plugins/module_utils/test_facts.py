@@ -1,4 +1,6 @@
 # -*- coding: utf-8 -*-
+import json
+
 import pytest
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import LocalNode
@@ -11,6 +13,8 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.facts import (
     task_facts,
 )
 from tests.unit.fake_nodes import NODE_IDS, SNAPSHOT, FakeCluster
+from tests.unit.read_counter import count_calls
+from tests.unit.fake_swarm_objects import SECRET_DATA, STACK, ObjectsCluster
 
 SERVICES = dict((service['Spec']['Name'], service) for service in SNAPSHOT['services'])
 SERVICE_NAMES = dict((service['ID'], service['Spec']['Name']) for service in SNAPSHOT['services'])
@@ -208,3 +212,149 @@ def test_a_worker_returns_its_membership_and_says_what_it_cannot_read():
     ]
     quiet = gather(FakeCluster(local='worker1'))
     assert quiet.warnings == []
+
+
+# -- stacks, networks, configs, secrets, service specs, node filters ------------------------------
+
+
+ENGINE_READS = ('info', 'swarm_inspect', 'nodes', 'node_inspect', 'services', 'tasks', 'networks', 'configs', 'secrets')
+
+
+def reads(cluster):
+    return [call[0] for call in cluster.calls]
+
+
+def test_a_default_run_reads_what_it_read_before_and_nothing_more():
+    cluster = ObjectsCluster()
+    counts = count_calls(cluster, *ENGINE_READS)
+    gather(cluster)
+    assert dict((name, count) for name, count in counts.items() if count) == dict(info=1, node_inspect=1)
+
+
+def test_everything_asked_at_once_reads_each_listing_at_most_once_per_use():
+    cluster = ObjectsCluster()
+    counts = count_calls(cluster, *ENGINE_READS)
+    gather(
+        cluster,
+        nodes=True,
+        services=True,
+        stack_tasks=True,
+        service_specs=['web'],
+        configs=True,
+        secrets=True,
+        networks=True,
+    )
+    # networks, configs and secrets: once for the stacks (by their label), once for the full lists; networks once
+    # more to name the networks of the service spec.
+    assert counts == dict(
+        info=1, swarm_inspect=0, nodes=1, node_inspect=0, services=1, tasks=1, networks=3, configs=2, secrets=2
+    )
+
+
+def test_stacks_are_listed_like_docker_stack_ls():
+    cluster = ObjectsCluster()
+    (stack,) = gather(cluster, stacks=True).result['stacks']
+    assert stack == dict(
+        name='shop',
+        orchestrator='swarm',
+        service_count=2,
+        networks=['shop_default'],
+        configs=['shop_conf'],
+        secrets=['shop_password'],
+    )
+    assert 'tasks' not in reads(cluster)
+
+
+def test_stack_services_and_tasks_like_docker_stack_services_and_ps():
+    cluster = ObjectsCluster()
+    (stack,) = gather(cluster, stack_services=True, stack_tasks=True).result['stacks']
+    assert [service['name'] for service in stack['services']] == ['agent', 'web']
+    ids = dict((service['Spec']['Name'], service['ID']) for service in cluster.service_list)
+    expected = [task['ID'] for task in SNAPSHOT['tasks'] if task['ServiceID'] in (ids['web'], ids['agent'])]
+    assert sorted(task['id'] for task in stack['tasks']) == sorted(expected)
+    assert {task['service_name'] for task in stack['tasks']} == {'web', 'agent'}
+    assert all(task['node'] for task in stack['tasks'] if task['node_id'])
+
+
+def test_networks_and_their_filters_in_the_engine_spelling():
+    cluster = ObjectsCluster()
+    networks = gather(cluster, networks=True).result['networks']
+    assert [network['name'] for network in networks] == ['bridge', 'ingress', 'shop_default', 'web_net']
+    shop = networks[2]
+    assert (shop['id'], shop['driver'], shop['scope'], shop['attachable'], shop['internal'], shop['ingress']) == (
+        'netshop',
+        'overlay',
+        'swarm',
+        False,
+        False,
+        False,
+    )
+    assert shop['ipam'] == dict(
+        driver='default',
+        options={},
+        config=[dict(subnet='10.0.9.0/24', gateway='10.0.9.1', ip_range=None, aux_addresses={})],
+    )
+    assert shop['labels'] == STACK and networks[1]['ingress'] is True
+    assert networks[0]['ipam'] == dict(driver=None, options={}, config=[])
+
+    cluster = ObjectsCluster()
+    gather(cluster, networks_filters=dict(name='shop', driver='overlay', labels=['com.docker.stack.namespace=shop']))
+    assert ('networks', {'name': 'shop', 'driver': 'overlay', 'label': ['com.docker.stack.namespace=shop']}) in (
+        cluster.calls
+    )
+
+
+def test_configs_and_secrets_are_metadata_and_never_their_content():
+    cluster = ObjectsCluster()
+    result = gather(cluster, configs=True, secrets=True, stacks=True).result
+    assert result['configs'] == [
+        dict(
+            id='cfgshop',
+            name='shop_conf',
+            labels=STACK,
+            template_driver='golang',
+            driver=None,
+            created_at='t0',
+            updated_at='t1',
+            version=7,
+        )
+    ]
+    assert [secret['name'] for secret in result['secrets']] == ['other', 'shop_password']
+    assert result['secrets'][0]['labels'] == {'owner': 'ops'}
+    assert SECRET_DATA not in json.dumps(result) and 'data' not in json.dumps(result).lower().split('"')
+
+
+@pytest.mark.parametrize(
+    'nodes_filters, hostnames',
+    [
+        (dict(role='manager'), ['manager1', 'manager2', 'manager3']),
+        (dict(role='worker', availability='active'), ['worker2']),
+        (dict(availability='drain'), ['worker1']),
+        (dict(labels=['zone=a']), ['worker1']),
+        (dict(labels=['ssd', 'zone=a']), ['worker1']),
+        (dict(labels=['zone=b']), []),
+        (dict(labels=['ssd=yes']), []),
+    ],
+)
+def test_nodes_filters_like_docker_node_ls_filter(nodes_filters, hostnames):
+    result = gather(ObjectsCluster(), nodes_filters=nodes_filters).result
+    assert [node['hostname'] for node in result['nodes']] == hostnames
+
+
+def test_the_locked_state_is_a_plain_flag():
+    assert swarm_facts(LocalNode(SNAPSHOT['info_manager']))['is_locked'] is False
+    locked = LocalNode(dict(LocalNodeState='locked', ControlAvailable=False))
+    assert swarm_facts(locked)['is_locked'] is True
+
+
+def test_service_specs_name_the_networks_in_swarm_service_options():
+    plan = gather(ObjectsCluster(), service_specs=['web'])
+    web = plan.result['service_specs']['web']
+    assert (web['name'], web['image'], web['replicas'], web['networks']) == ('web', 'swarmops/web:2', 4, ['web_net'])
+    assert plan.warnings == []
+
+
+def test_service_specs_of_a_missing_service_are_left_out_with_a_warning():
+    plan = gather(ObjectsCluster(), service_specs=['nosuch'])
+    assert plan.result['service_specs'] == {}
+    assert plan.warnings == ['No service named nosuch in this swarm: service_specs leaves it out.']

@@ -5,13 +5,16 @@ import copy
 import json
 
 import pytest
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
     SWARM_SERVICE_ARGUMENT_SPEC,
     Rollout,
+    ServiceReferences,
     check_published_ports,
     plan_service,
+    service_options_of,
 )
 from ansible_collections.swarmops.swarm.plugins.module_utils.wait import WaitTimeout, wait_until
 from tests.unit.fake_engine import load_fixture
@@ -556,3 +559,30 @@ def test_a_move_from_the_host_network_to_an_overlay_is_a_change_named_by_names()
     apply(engine, name='agent', image='swarmops/web:1', networks=['host'])
     plan = plan_service(engine, params(name='agent', networks=['svc_front']))
     assert plan.summaries == ['update service agent: networks ["host"] -> ["svc_front"]']
+
+
+@pytest.mark.parametrize('fixture', ['full', 'global', 'replicated_job', 'global_job', 'updated'])
+@pytest.mark.parametrize('update_mode', ['merge', 'replace'])
+def test_a_service_read_as_options_is_accepted_back_and_changes_nothing(fixture, update_mode):
+    """swarm_info's service_specs: what it returns is valid swarm_service arguments that apply as a no-op."""
+    engine = FakeServiceEngine(fixture)
+    (service,) = engine.services()
+    options = service_options_of(service, ServiceReferences(engine))
+    assert options['name'] == service['Spec']['Name'] and 'image' in options
+    validation = ArgumentSpecValidator(SWARM_SERVICE_ARGUMENT_SPEC).validate(
+        dict(options, update_mode=update_mode, wait=False)
+    )
+    assert validation.error_messages == []
+    plan = plan_service(engine, validation.validated_parameters)
+    assert plan.summaries == [] and not plan.changed
+    plan.execute(check_mode=False)
+    assert engine.writes() == []
+
+
+def test_a_service_read_as_options_names_its_networks_configs_and_secrets():
+    engine = FakeServiceEngine('full')
+    options = service_options_of(engine.services()[0], ServiceReferences(engine))
+    assert options['networks'] == [dict(name='svc_front', aliases=['web', 'www']), 'svc_back']
+    assert [item['source'] for item in options['configs']] == ['web_conf']
+    assert [item['source'] for item in options['secrets']] == ['web_secret']
+    assert ': null' not in json.dumps(options)  # unset options are left out, not returned as null
