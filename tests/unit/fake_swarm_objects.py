@@ -50,7 +50,7 @@ class ObjectsCluster(FakeCluster):
     def _listing(self, kind, items, filters):
         self.calls.append((kind, copy.deepcopy(filters)))
         for wanted_label in (filters or {}).get('label') or []:
-            key, _, value = wanted_label.partition('=')
+            key, _equals, value = wanted_label.partition('=')
             labels_of = [(item, item.get('Labels') or item.get('Spec', {}).get('Labels') or {}) for item in items]
             items = [item for item, labels in labels_of if key in labels and value in ('', labels[key])]
         return copy.deepcopy(items)

@@ -16,6 +16,13 @@ SUBNET = '10.20.0.0/24'
 ENCRYPTED_NET = dict(name='back', attachable=True, encrypted=True, ipam=dict(config=[dict(subnet=SUBNET)]))
 
 
+def encrypted_net(**changes):
+    """ENCRYPTED_NET with some settings changed or added."""
+    task = dict(ENCRYPTED_NET)
+    task.update(changes)
+    return task
+
+
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
     use_fake_time(monkeypatch)
@@ -90,7 +97,7 @@ def test_an_encrypted_attachable_overlay_is_created_with_its_subnet_and_then_lef
     engine = FakeStackEngine()
     created = apply(engine, labels=dict(app='shop'), **ENCRYPTED_NET)
     assert created['actions'] == ['create network back (overlay, attachable, encrypted, %s)' % SUBNET]
-    ((_, request),) = engine.calls
+    ((_path, request),) = engine.calls
     assert request['Options'] == {'encrypted': ''} and request['Attachable'] is True
     assert request['IPAM']['Config'] == [dict(Subnet=SUBNET)] and request['Labels'] == {'app': 'shop'}
     network = live(engine, 'back')
@@ -110,8 +117,7 @@ def test_settings_that_differ_are_named_and_refused_without_recreate():
     apply(engine, **ENCRYPTED_NET)
     error = refused(
         engine,
-        **dict(
-            ENCRYPTED_NET,
+        **encrypted_net(
             internal=True,
             encrypted=False,
             labels=dict(a='b'),
@@ -131,7 +137,7 @@ def test_recreate_is_refused_while_services_are_attached_naming_them():
     apply(engine, **ENCRYPTED_NET)
     service_on(engine, 'back')
     service_on(engine, 'back', service='worker')
-    error = refused(engine, recreate=True, **dict(ENCRYPTED_NET, internal=True))
+    error = refused(engine, recreate=True, **encrypted_net(internal=True))
     assert str(error).startswith('Network back is used by services api, worker;') and 'force: true' in str(error)
     assert error.details['services'] == ['api', 'worker']
 
@@ -141,7 +147,7 @@ def test_recreate_with_force_detaches_recreates_and_reattaches_with_the_same_ali
     apply(engine, **ENCRYPTED_NET)
     service_on(engine, 'back')
     old_id = live(engine, 'back')['Id']
-    task = dict(ENCRYPTED_NET, ipam=dict(config=[dict(subnet='10.30.0.0/24')]), recreate=True, force=True)
+    task = encrypted_net(ipam=dict(config=[dict(subnet='10.30.0.0/24')]), recreate=True, force=True)
     recreated = apply(engine, **task)
     assert recreated['actions'] == [
         'update service api: detach from network back',

@@ -6,7 +6,7 @@ import pytest
 from ansible_collections.swarmops.swarm.plugins.modules import swarm_network
 from tests.unit.fake_service_engine import use_fake_time
 from tests.unit.fake_stack_engine import FakeStackEngine
-from tests.unit.plugins.module_utils.test_swarm_networks import ENCRYPTED_NET, service_on
+from tests.unit.plugins.module_utils.test_swarm_networks import ENCRYPTED_NET, encrypted_net, service_on
 from tests.unit.plugins.modules.module_runner import run_module_main
 
 
@@ -22,7 +22,7 @@ def run(engine, monkeypatch, capsys, check=False, **args):
 
 def test_check_mode_predicts_creation_and_a_forced_recreation(monkeypatch, capsys):
     engine = FakeStackEngine()
-    recreate = dict(ENCRYPTED_NET, internal=True, recreate=True, force=True)
+    recreate = encrypted_net(internal=True, recreate=True, force=True)
     for task in (ENCRYPTED_NET, recreate):
         predicted = run(engine, monkeypatch, capsys, check=True, **task)
         assert engine.calls == []
@@ -46,7 +46,7 @@ def test_a_settings_change_without_recreate_fails_naming_the_settings(monkeypatc
     run(engine, monkeypatch, capsys, **ENCRYPTED_NET)
     engine.calls = []
     for check in (True, False):
-        result = run(engine, monkeypatch, capsys, check=check, **dict(ENCRYPTED_NET, attachable=False))
+        result = run(engine, monkeypatch, capsys, check=check, **encrypted_net(attachable=False))
         assert result['failed'] and 'attachable true -> false' in result['msg'] and 'recreate: true' in result['msg']
         assert result['differences'] == ['attachable true -> false']
         assert (result['diff']['before']['attachable'], result['diff']['after']['attachable']) == (True, False)
