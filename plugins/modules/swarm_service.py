@@ -213,6 +213,77 @@ options:
     description:
       - Allocate a pseudo-TTY (C(ContainerSpec.TTY)).
     type: bool
+  oom_score_adj:
+    description:
+      - Adjustment of the containers' OOM score, from V(-1000) to V(1000) (C(ContainerSpec.OomScoreAdj), the CLI's
+        C(--oom-score-adj)). Engine default V(0). Needs API 1.46 (Docker 27) or newer; older engines make the module
+        fail with a message saying so.
+    type: int
+  privileges:
+    description:
+      - Security options of the containers (C(ContainerSpec.Privileges)). Each suboption is managed on its own.
+      - Swarm services have no privileged mode and no C(--security-opt); these are the fields the Engine API has
+        for services.
+    type: dict
+    suboptions:
+      credential_spec:
+        description:
+          - Credential spec for a managed service account, Windows containers only (C(Privileges.CredentialSpec), the
+            CLI's C(--credential-spec file://NAME) or C(registry://KEY)). Give exactly one of C(file) and C(registry).
+          - A credential spec kept in a Swarm config (the CLI's C(config://NAME)) needs a runtime config reference that
+            this module does not write; use a stack's C(credential_spec.config) for it.
+        type: dict
+        suboptions:
+          file:
+            description: File name in the node's C(CredentialSpecs) folder of the Docker data root.
+            type: str
+          registry:
+            description: Value name under the node's registry key for credential specs.
+            type: str
+      selinux_context:
+        description: SELinux labels of the containers (C(Privileges.SELinuxContext)); only on SELinux hosts.
+        type: dict
+        suboptions:
+          disable:
+            description: Disable SELinux labelling.
+            type: bool
+          user:
+            description: SELinux user label.
+            type: str
+          role:
+            description: SELinux role label.
+            type: str
+          type:
+            description: SELinux type label.
+            type: str
+          level:
+            description: SELinux level label.
+            type: str
+      seccomp:
+        description:
+          - Seccomp profile of the containers (C(Privileges.Seccomp)). Engine default mode V(default). Needs API 1.44
+            (Docker 25) or newer; older engines make the module fail with a message saying so.
+        type: dict
+        suboptions:
+          mode:
+            description: V(default) (the engine's profile), V(unconfined) (none) or V(custom) (O(privileges.seccomp.profile)).
+            type: str
+            required: true
+            choices: [default, unconfined, custom]
+          profile:
+            description: The custom profile's JSON text (mode V(custom) only); compared by what the JSON says.
+            type: str
+      apparmor:
+        description:
+          - AppArmor mode of the containers (C(Privileges.AppArmor.Mode)); V(disabled) runs them unconfined. Engine
+            default V(default). Needs API 1.44 or newer.
+        type: str
+        choices: [default, disabled]
+      no_new_privileges:
+        description:
+          - Set the no_new_privs bit, so processes cannot gain privileges through setuid binaries
+            (C(Privileges.NoNewPrivileges)). Engine default V(false). Needs API 1.44 or newer.
+        type: bool
   cap_add:
     description:
       - Linux capabilities to add (C(ContainerSpec.CapabilityAdd), API 1.41); V(NET_ADMIN) and V(CAP_NET_ADMIN)
@@ -309,9 +380,13 @@ options:
     elements: dict
     suboptions:
       type:
-        description: Kind of mount.
+        description:
+          - Kind of mount. V(cluster) mounts a Swarm cluster (CSI) volume by name or group; it needs API 1.42
+            (Docker 23) or newer.
+          - Image mounts (C(type=image), API 1.48) exist for containers only; a swarm service's mounts have no such
+            type, so neither does this option.
         type: str
-        choices: [bind, volume, tmpfs, npipe]
+        choices: [bind, volume, tmpfs, npipe, cluster]
         default: volume
       source:
         description: Host path (bind), volume name (volume; none means an anonymous volume); not used for tmpfs.
@@ -332,6 +407,24 @@ options:
         description: Bind propagation (bind mounts).
         type: str
         choices: [private, rprivate, shared, rshared, slave, rslave]
+      bind_recursive:
+        description:
+          - How submounts of a bind source are mounted (bind mounts; the CLI's C(bind-recursive)). V(enabled) (the
+            engine's default) mounts them too, V(disabled) does not (C(BindOptions.NonRecursive)), V(writable) leaves
+            them writable under a read-only mount (C(ReadOnlyNonRecursive)), V(readonly) makes them read-only or fails
+            (C(ReadOnlyForceRecursive)). V(writable) and V(readonly) need API 1.44 or newer and O(mounts[].read_only).
+        type: str
+        choices: [enabled, disabled, writable, readonly]
+      create_mountpoint:
+        description:
+          - Create the bind source on the node when it is missing (bind mounts; C(BindOptions.CreateMountpoint)).
+            Needs API 1.42 (Docker 23) or newer.
+        type: bool
+      subpath:
+        description:
+          - Mount only this path inside the volume (volume mounts; C(VolumeOptions.Subpath), the CLI's
+            C(volume-subpath)). Needs API 1.45 (Docker 26) or newer.
+        type: str
       no_copy:
         description: Do not copy the image's files into a new volume (volume mounts).
         type: bool
@@ -490,6 +583,19 @@ options:
       max_replicas_per_node:
         description: Maximum tasks of the service on one node; V(0) means no limit (C(Placement.MaxReplicas)).
         type: int
+      platforms:
+        description:
+          - Platforms the tasks may run on (C(Placement.Platforms)); the order does not matter. The docker CLI fills
+            these from the image's manifest when it resolves the image; this module sets only what the task gives.
+        type: list
+        elements: dict
+        suboptions:
+          architecture:
+            description: CPU architecture as the engine reports it, for example V(amd64) or V(arm64).
+            type: str
+          os:
+            description: Operating system, for example V(linux) or V(windows).
+            type: str
   networks:
     description:
       - Networks the tasks are attached to (C(TaskTemplate.Networks)), each a network name (or ID), or a mapping with
