@@ -449,7 +449,8 @@ def _mount_from_api(mount):
         target=mount.get('Target'),
         read_only=bool(mount.get('ReadOnly')),
         consistency=mount.get('Consistency'),
-        propagation=bind.get('Propagation'),
+        # rprivate is the default the engine writes in; shown, it would make an unchanged bind mount differ.
+        propagation=bind.get('Propagation') if bind.get('Propagation') != 'rprivate' else None,
         bind_recursive=_bind_recursive_from_api(bind),
         create_mountpoint=bind.get('CreateMountpoint'),
         subpath=volume.get('Subpath'),
@@ -483,9 +484,14 @@ def _mount_meanings(mounts):
             mount.pop('ReadOnly', None)
         if mount.get('Consistency') == 'default':
             mount.pop('Consistency')
-        # The engine keeps false BindOptions flags the API was sent; false and absent mean the same.
+        # The engine keeps false BindOptions flags the API was sent, and fills in the default propagation once
+        # there are BindOptions at all; false, rprivate and absent mean the same.
         if isinstance(mount.get('BindOptions'), dict):
-            bind = dict((key, value) for key, value in mount['BindOptions'].items() if value not in (False, None, ''))
+            bind = dict(
+                (key, value)
+                for key, value in mount['BindOptions'].items()
+                if value not in (False, None, '') and not (key == 'Propagation' and value == 'rprivate')
+            )
             if bind:
                 mount['BindOptions'] = bind
             else:

@@ -517,7 +517,9 @@ def test_bind_recursive_create_mountpoint_and_subpath_reach_the_api_and_read_bac
     assert view[0]['bind_recursive'] == 'readonly' and view[1]['create_mountpoint'] is True
     assert view[2]['subpath'] == 'a/b'
     # The engine keeps the false flags an older client sent; they mean the same as absent ones.
-    live = [dict(sent[1], BindOptions=dict(NonRecursive=True, CreateMountpoint=True, ReadOnlyNonRecursive=False))]
+    # The engine also fills in the default propagation once a mount has BindOptions.
+    bind = dict(NonRecursive=True, CreateMountpoint=True, ReadOnlyNonRecursive=False, Propagation='rprivate')
+    live = [dict(sent[1], BindOptions=bind)]
     assert (
         differing_options(
             SERVICE_OPTIONS, desired(dict(mounts=mounts[1:2])), {'TaskTemplate': {'ContainerSpec': {'Mounts': live}}}
