@@ -352,7 +352,6 @@ def _mount_to_api(item, option_name):
             'BindOptions',
             dict(
                 Propagation=item.get('propagation'),
-                CreateMountpoint=item.get('create_mountpoint') or None,
                 **_BIND_RECURSIVE_TO_API.get(item.get('bind_recursive') or 'enabled', {}),
             ),
         ),
@@ -391,19 +390,16 @@ def _mount_to_api(item, option_name):
 
 
 # The CLI's bind-recursive values and the BindOptions fields each one sets ("enabled" is the engine's default).
+# The CLI's "writable" and "readonly" (ReadOnlyNonRecursive, ReadOnlyForceRecursive) are container fields: Docker
+# 26.1 drops them from a service's mounts, so they are not offered here.
 _BIND_RECURSIVE_TO_API = {
     'enabled': {},
     'disabled': {'NonRecursive': True},
-    'writable': {'ReadOnlyNonRecursive': True},
-    'readonly': {'ReadOnlyForceRecursive': True},
 }
 
 # The first Engine API version that has each mount field (or mount type); older ones are older than API 1.41.
 MOUNT_API_VERSIONS = (
     (('Type',), 'cluster', '1.42'),
-    (('BindOptions', 'CreateMountpoint'), True, '1.42'),
-    (('BindOptions', 'ReadOnlyNonRecursive'), True, '1.44'),
-    (('BindOptions', 'ReadOnlyForceRecursive'), True, '1.44'),
     (('VolumeOptions', 'Subpath'), None, '1.45'),
 )
 
@@ -423,7 +419,6 @@ def mounts_min_api_version(mounts):
 _MOUNT_TYPE_OPTIONS = {
     'propagation': ('bind',),
     'bind_recursive': ('bind',),
-    'create_mountpoint': ('bind',),
     'subpath': ('volume',),
     'no_copy': ('volume',),
     'labels': ('volume',),
@@ -452,7 +447,6 @@ def _mount_from_api(mount):
         # rprivate is the default the engine writes in; shown, it would make an unchanged bind mount differ.
         propagation=bind.get('Propagation') if bind.get('Propagation') != 'rprivate' else None,
         bind_recursive=_bind_recursive_from_api(bind),
-        create_mountpoint=bind.get('CreateMountpoint'),
         subpath=volume.get('Subpath'),
         no_copy=volume.get('NoCopy'),
         labels=volume.get('Labels'),
@@ -844,7 +838,6 @@ _MOUNT_SUBOPTIONS = dict(
     consistency=dict(type='str', choices=['default', 'consistent', 'cached', 'delegated']),
     propagation=dict(type='str', choices=['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave']),
     bind_recursive=dict(type='str', choices=list(_BIND_RECURSIVE_TO_API)),
-    create_mountpoint=dict(type='bool'),
     subpath=dict(type='str'),
     no_copy=dict(type='bool'),
     labels=dict(type='dict'),

@@ -409,17 +409,12 @@ options:
         choices: [private, rprivate, shared, rshared, slave, rslave]
       bind_recursive:
         description:
-          - How submounts of a bind source are mounted (bind mounts; the CLI's C(bind-recursive)). V(enabled) (the
-            engine's default) mounts them too, V(disabled) does not (C(BindOptions.NonRecursive)), V(writable) leaves
-            them writable under a read-only mount (C(ReadOnlyNonRecursive)), V(readonly) makes them read-only or fails
-            (C(ReadOnlyForceRecursive)). V(writable) and V(readonly) need API 1.44 or newer and O(mounts[].read_only).
+          - Whether submounts of a bind source are mounted too (bind mounts; the CLI's C(bind-recursive)). V(enabled)
+            (the engine's default) mounts them, V(disabled) does not (C(BindOptions.NonRecursive)).
+          - The CLI's V(writable) and V(readonly) set container-only fields (C(ReadOnlyNonRecursive),
+            C(ReadOnlyForceRecursive)) that Docker 26.1 drops from a service's mounts, so they are not offered.
         type: str
-        choices: [enabled, disabled, writable, readonly]
-      create_mountpoint:
-        description:
-          - Create the bind source on the node when it is missing (bind mounts; C(BindOptions.CreateMountpoint)).
-            Needs API 1.42 (Docker 23) or newer.
-        type: bool
+        choices: [enabled, disabled]
       subpath:
         description:
           - Mount only this path inside the volume (volume mounts; C(VolumeOptions.Subpath), the CLI's
@@ -730,9 +725,31 @@ options:
 notes:
   - Runs on a manager. The module talks to that manager's engine, which answers for the whole swarm.
   - A second run with the same options reports no change, except with O(force_update).
-  - Not covered yet (there is no option, rather than one that does nothing) - credential specs, privileges
-    (SELinux, seccomp, AppArmor), config templating, C(Placement.Platforms), plugin runtimes, and registry lookups
-    for O(resolve_image).
+  - "The C(docker service create) flags of the docker CLI 28 and their options: C(--name) O(name), C(--mode)
+    O(mode), C(--replicas) O(replicas), C(--max-concurrent) O(max_concurrent), C(--env)/C(--env-file) O(env) and
+    O(env_files), C(--label) O(labels), C(--container-label) O(container_labels), C(--entrypoint) O(entrypoint), the
+    command O(command), C(--hostname) O(hostname), C(--user) O(user), C(--group) O(groups), C(--workdir) O(workdir),
+    C(--stop-signal) O(stop_signal), C(--stop-grace-period) O(stop_grace_period), C(--init) O(init), C(--read-only)
+    O(read_only), C(--tty) O(tty), C(--oom-score-adj) O(oom_score_adj), C(--cap-add)/C(--cap-drop) O(cap_add) and
+    O(cap_drop), C(--sysctl) O(sysctls), C(--ulimit) O(ulimits), C(--dns)/C(--dns-search)/C(--dns-option) O(dns),
+    O(dns_search) and O(dns_options), C(--host) O(hosts), C(--health-*) O(healthcheck) (C(--no-healthcheck) is
+    O(healthcheck.test) V([NONE])), C(--isolation) O(isolation), C(--credential-spec)
+    O(privileges.credential_spec), C(--mount) O(mounts), C(--config) O(configs), C(--secret) O(secrets),
+    C(--limit-cpu)/C(--limit-memory)/C(--limit-pids) O(resources.limits), C(--reserve-cpu)/C(--reserve-memory)/
+    C(--generic-resource) O(resources.reservations), C(--restart-*) O(restart_policy), C(--constraint)
+    O(placement.constraints), C(--placement-pref) O(placement.preferences), C(--replicas-max-per-node)
+    O(placement.max_replicas_per_node), C(--network) O(networks), C(--log-driver)/C(--log-opt) O(logging),
+    C(--update-*) O(update_config), C(--rollback-*) O(rollback_config), C(--endpoint-mode) O(endpoint_mode),
+    C(--publish) O(publish), C(--no-resolve-image) O(resolve_image), C(--with-registry-auth)
+    O(with_registry_auth), C(--detach) O(wait) (inverted). C(--quiet) has no counterpart. docs/service_options.md
+    in the collection has the same as a table, with the API version each field needs."
+  - "Engine API fields beyond the CLI's flags: O(privileges.selinux_context), O(privileges.seccomp),
+    O(privileges.apparmor), O(privileges.no_new_privileges) and O(placement.platforms)."
+  - Not covered (there is no option, rather than one that does nothing) - a credential spec kept in a Swarm config
+    (C(config://)), a bind mount's C(CreateMountpoint) (Docker 26.1 drops it from a service's mounts; swarm has no
+    such field), config templating, plugin runtimes, registry lookups for O(resolve_image), and memory swap
+    settings (C(memory_swap), C(memory_swappiness)), which the Engine API's swarm resources (C(Limits) has
+    C(NanoCPUs), C(MemoryBytes) and C(Pids)) do not have on the engines this collection is tested with.
 seealso:
   - module: swarmops.swarm.swarm_init
   - name: Docker service create reference

@@ -324,12 +324,6 @@ NEWER = [
     (dict(privileges=dict(no_new_privileges=True)), '1.44', ('Privileges', 'NoNewPrivileges'), True),
     (dict(privileges=dict(apparmor='disabled')), '1.44', ('Privileges', 'AppArmor', 'Mode'), 'disabled'),
     (dict(privileges=dict(seccomp=dict(mode='unconfined'))), '1.44', ('Privileges', 'Seccomp', 'Mode'), 'unconfined'),
-    (
-        dict(mounts=[dict(type='bind', source='/tmp/swarmops-new-mp', target='/mp', create_mountpoint=True)]),
-        '1.42',
-        ('Mounts', 0, 'BindOptions', 'CreateMountpoint'),
-        True,
-    ),
     (dict(oom_score_adj=100), '1.46', ('OomScoreAdj',), 100),
 ]
 
@@ -380,6 +374,24 @@ def test_options_of_newer_engines_are_refused_by_name_on_older_ones_and_stored_o
             for key in path:
                 value = value[key]
             assert value == stored, (path, container)
+
+
+def test_a_volume_subpath_is_refused_before_api_1_45_and_stored_from_it(swarm):
+    # The subpath does not exist in the fresh volume, so the tasks fail: only the spec is checked, without waiting.
+    options = dict(
+        name='subpathed',
+        image='swarmops/web:1',
+        endpoint_mode='dnsrr',
+        mounts=[dict(type='volume', source='subvol', target='/data', subpath='www')],
+        restart_policy=dict(condition='none'),
+        wait=False,
+    )
+    if swarm.api_version(MANAGER) < (1, 45):
+        result = run_module(swarm.inventory, MANAGER, MODULE, options, expect_failure=True)
+        assert 'mounts needs API 1.45 or newer' in result['msg']
+        return
+    run_four_times(swarm.inventory, MANAGER, MODULE, options)
+    assert container_spec(inspect(swarm, 'subpathed'))['Mounts'][0]['VolumeOptions'] == {'Subpath': 'www'}
 
 
 def test_absent_removes_the_service_and_waits_for_its_tasks(swarm):

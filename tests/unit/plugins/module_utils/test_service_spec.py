@@ -499,26 +499,26 @@ def test_option_values_of_the_wrong_shape_are_refused_naming_the_option(params, 
 # -- options of newer engines ------------------------------------------------------------------
 
 
-def test_bind_recursive_create_mountpoint_and_subpath_reach_the_api_and_read_back():
+def test_bind_recursive_cluster_mounts_and_subpath_reach_the_api_and_read_back():
     mounts = [
-        dict(type='bind', source='/srv', target='/srv', read_only=True, bind_recursive='readonly'),
-        dict(type='bind', source='/opt', target='/opt', bind_recursive='disabled', create_mountpoint=True),
+        dict(type='bind', source='/srv', target='/srv', read_only=True, bind_recursive='enabled'),
+        dict(type='bind', source='/opt', target='/opt', bind_recursive='disabled'),
         dict(type='volume', source='data', target='/d', subpath='a/b'),
         dict(type='cluster', source='group:db', target='/db'),
     ]
     sent = desired(dict(mounts=mounts))['mounts']
     assert sent == [
-        dict(Type='bind', Target='/srv', Source='/srv', ReadOnly=True, BindOptions=dict(ReadOnlyForceRecursive=True)),
-        dict(Type='bind', Target='/opt', Source='/opt', BindOptions=dict(NonRecursive=True, CreateMountpoint=True)),
+        dict(Type='bind', Target='/srv', Source='/srv', ReadOnly=True),
+        dict(Type='bind', Target='/opt', Source='/opt', BindOptions=dict(NonRecursive=True)),
         dict(Type='volume', Target='/d', Source='data', VolumeOptions=dict(Subpath='a/b')),
         dict(Type='cluster', Target='/db', Source='group:db'),
     ]
     view = options_view(SERVICE_OPTIONS, {'TaskTemplate': {'ContainerSpec': {'Mounts': sent}}})['mounts']
-    assert view[0]['bind_recursive'] == 'readonly' and view[1]['create_mountpoint'] is True
+    assert 'bind_recursive' not in view[0] and view[1]['bind_recursive'] == 'disabled'
     assert view[2]['subpath'] == 'a/b'
     # The engine keeps the false flags an older client sent; they mean the same as absent ones.
     # The engine also fills in the default propagation once a mount has BindOptions.
-    bind = dict(NonRecursive=True, CreateMountpoint=True, ReadOnlyNonRecursive=False, Propagation='rprivate')
+    bind = dict(NonRecursive=True, ReadOnlyNonRecursive=False, Propagation='rprivate')
     live = [dict(sent[1], BindOptions=bind)]
     assert (
         differing_options(
@@ -542,7 +542,6 @@ def test_mount_options_of_other_types_are_refused():
         (dict(privileges=dict(apparmor='disabled')), [('privileges.apparmor', '1.44')]),
         (dict(mounts=[dict(type='volume', source='v', target='/v', subpath='x')]), [('mounts', '1.45')]),
         (dict(mounts=[dict(type='cluster', source='v', target='/v')]), [('mounts', '1.42')]),
-        (dict(mounts=[dict(type='bind', source='/s', target='/s', create_mountpoint=True)]), [('mounts', '1.42')]),
         (dict(mounts=[dict(type='bind', source='/s', target='/s', bind_recursive='disabled')]), []),
         (dict(mounts=[dict(type='tmpfs', target='/t')]), []),
         (dict(placement=dict(platforms=[dict(architecture='amd64', os='linux')])), []),
