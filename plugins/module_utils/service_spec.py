@@ -15,17 +15,22 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import json
 import os
 import re
 import shlex
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
+from ansible.module_utils.common.text.converters import to_bytes
+
+from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError, version_tuple
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     OptionGroup,
     SpecOption,
     bytes_to_size,
     duration_option,
     file_mode_to_int,
+    get_path,
     int_to_file_mode,
     non_negative,
     normalise,
@@ -343,11 +348,18 @@ def _mount_to_api(item, option_name):
     if item.get('consistency'):
         mount['Consistency'] = item['consistency']
     by_type = {
-        'bind': ('BindOptions', dict(Propagation=item.get('propagation'))),
+        'bind': (
+            'BindOptions',
+            dict(
+                Propagation=item.get('propagation'),
+                **_BIND_RECURSIVE_TO_API.get(item.get('bind_recursive') or 'enabled', {}),
+            ),
+        ),
         'volume': (
             'VolumeOptions',
             dict(
                 NoCopy=item.get('no_copy') or None,
+                Subpath=item.get('subpath'),
                 Labels=item.get('labels') and _string_mapping(item['labels'], option_name + '.labels'),
                 DriverConfig=normalise(
                     dict(
@@ -377,8 +389,37 @@ def _mount_to_api(item, option_name):
     return mount
 
 
+# The CLI's bind-recursive values and the BindOptions fields each one sets ("enabled" is the engine's default).
+# The CLI's "writable" and "readonly" (ReadOnlyNonRecursive, ReadOnlyForceRecursive) are container fields: Docker
+# 26.1 drops them from a service's mounts, so they are not offered here.
+_BIND_RECURSIVE_TO_API = {
+    'enabled': {},
+    'disabled': {'NonRecursive': True},
+}
+
+# The first Engine API version that has each mount field (or mount type); older ones are older than API 1.41.
+MOUNT_API_VERSIONS = (
+    (('Type',), 'cluster', '1.42'),
+    (('VolumeOptions', 'Subpath'), None, '1.45'),
+)
+
+
+def mounts_min_api_version(mounts):
+    """The Engine API version a list of API mounts needs, or None when every engine we support has their fields;
+    swarm_service and swarm_stack both ask this of the mounts they send."""
+    needed = []
+    for mount in mounts or []:
+        for path, value, version in MOUNT_API_VERSIONS:
+            found = get_path(mount, path)
+            if found is not None and (value is None or found == value):
+                needed.append(version)
+    return max(needed, key=version_tuple) if needed else None
+
+
 _MOUNT_TYPE_OPTIONS = {
     'propagation': ('bind',),
+    'bind_recursive': ('bind',),
+    'subpath': ('volume',),
     'no_copy': ('volume',),
     'labels': ('volume',),
     'driver': ('volume',),
@@ -403,7 +444,10 @@ def _mount_from_api(mount):
         target=mount.get('Target'),
         read_only=bool(mount.get('ReadOnly')),
         consistency=mount.get('Consistency'),
-        propagation=bind.get('Propagation'),
+        # rprivate is the default the engine writes in; shown, it would make an unchanged bind mount differ.
+        propagation=bind.get('Propagation') if bind.get('Propagation') != 'rprivate' else None,
+        bind_recursive=_bind_recursive_from_api(bind),
+        subpath=volume.get('Subpath'),
         no_copy=volume.get('NoCopy'),
         labels=volume.get('Labels'),
         driver=driver.get('Name'),
@@ -412,6 +456,13 @@ def _mount_from_api(mount):
         tmpfs_mode=tmpfs.get('Mode') and int_to_file_mode(tmpfs['Mode']),
     )
     return dict((key, value) for key, value in view.items() if value is not None)
+
+
+def _bind_recursive_from_api(bind):
+    for name, fields in _BIND_RECURSIVE_TO_API.items():
+        if fields and all(bind.get(key) for key in fields):
+            return name
+    return None
 
 
 def _same_mounts(desired, live):
@@ -427,6 +478,18 @@ def _mount_meanings(mounts):
             mount.pop('ReadOnly', None)
         if mount.get('Consistency') == 'default':
             mount.pop('Consistency')
+        # The engine keeps false BindOptions flags the API was sent, and fills in the default propagation once
+        # there are BindOptions at all; false, rprivate and absent mean the same.
+        if isinstance(mount.get('BindOptions'), dict):
+            bind = dict(
+                (key, value)
+                for key, value in mount['BindOptions'].items()
+                if value not in (False, None, '') and not (key == 'Propagation' and value == 'rprivate')
+            )
+            if bind:
+                mount['BindOptions'] = bind
+            else:
+                mount.pop('BindOptions')
         meanings.append(mount)
     return meanings
 
@@ -655,6 +718,87 @@ def _max_concurrent_path(spec):
     return ('Mode', 'ReplicatedJob', 'MaxConcurrent') if mode_of(spec.get('Mode')) == 'replicated-job' else None
 
 
+# -- privileges and platforms --------------------------------------------------------------
+
+# ContainerSpec.OomScoreAdj; swarm_stack gates its compose key on the same version.
+OOM_SCORE_ADJ_API_VERSION = '1.46'
+# Privileges.Seccomp, Privileges.AppArmor and Privileges.NoNewPrivileges for services.
+PRIVILEGES_API_VERSION = '1.44'
+
+
+def credential_spec_to_api(value, option_name):
+    """A credential spec as the API takes it: exactly one of file or registry (a config-held one needs a runtime
+    config reference, which only swarm_stack writes)."""
+    given = [key for key in ('file', 'registry') if value.get(key)]
+    if len(given) != 1:
+        raise SwarmError('%s: give exactly one of file and registry.' % option_name)
+    return {given[0].capitalize(): value[given[0]]}
+
+
+def _credential_spec_from_api(credential_spec):
+    return dict((key.lower(), value) for key, value in credential_spec.items() if value)
+
+
+def _seccomp_to_api(value, option_name):
+    seccomp = {'Mode': value['mode']}
+    if value.get('profile'):
+        if value['mode'] != 'custom':
+            raise SwarmError('%s.profile applies only to mode custom.' % option_name)
+        # The API field is bytes, which JSON carries as base64.
+        seccomp['Profile'] = base64.b64encode(to_bytes(value['profile'])).decode('ascii')
+    elif value['mode'] == 'custom':
+        raise SwarmError('%s: mode custom needs a profile.' % option_name)
+    return seccomp
+
+
+def _seccomp_from_api(seccomp):
+    view = {'mode': seccomp.get('Mode')}
+    if seccomp.get('Profile'):
+        view['profile'] = base64.b64decode(seccomp['Profile']).decode('utf-8')
+    return view
+
+
+def _same_seccomp(desired, live):
+    def meaning(seccomp):
+        # A profile is JSON: compare what it says, not how it is spaced.
+        seccomp = dict(seccomp or {})
+        if seccomp.get('Profile'):
+            text = base64.b64decode(seccomp['Profile']).decode('utf-8')
+            try:
+                seccomp['Profile'] = json.loads(text)
+            except ValueError:
+                seccomp['Profile'] = text
+        return seccomp
+
+    return meaning(desired) == meaning(live)
+
+
+def _platforms_to_api(value, option_name):
+    return [normalise(dict(Architecture=item.get('architecture'), OS=item.get('os'))) or {} for item in value]
+
+
+def _platforms_from_api(platforms):
+    return [dict(architecture=item.get('Architecture'), os=item.get('OS')) for item in platforms]
+
+
+_SELINUX_FIELDS = dict(disable='Disable', user='User', role='Role', type='Type', level='Level')
+
+
+def _selinux_to_api(value, option_name):
+    return normalise(dict((field, value.get(name)) for name, field in _SELINUX_FIELDS.items())) or {}
+
+
+def _selinux_from_api(context):
+    return dict((name, context[field]) for name, field in _SELINUX_FIELDS.items() if context.get(field))
+
+
+def _same_selinux(desired, live):
+    def meaning(context):
+        return dict((key, value) for key, value in (context or {}).items() if value)
+
+    return meaning(desired) == meaning(live)
+
+
 # -- the declarations ----------------------------------------------------------------------
 
 
@@ -687,12 +831,14 @@ def _file_reference_option(name, kind):
 
 
 _MOUNT_SUBOPTIONS = dict(
-    type=dict(type='str', default='volume', choices=['bind', 'volume', 'tmpfs', 'npipe']),
+    type=dict(type='str', default='volume', choices=['bind', 'volume', 'tmpfs', 'npipe', 'cluster']),
     source=dict(type='str'),
     target=dict(type='str', required=True),
     read_only=dict(type='bool', default=False),
     consistency=dict(type='str', choices=['default', 'consistent', 'cached', 'delegated']),
     propagation=dict(type='str', choices=['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave']),
+    bind_recursive=dict(type='str', choices=list(_BIND_RECURSIVE_TO_API)),
+    subpath=dict(type='str'),
     no_copy=dict(type='bool'),
     labels=dict(type='dict'),
     driver=dict(type='str'),
@@ -726,6 +872,76 @@ SERVICE_OPTIONS = (
     SpecOption('init', dict(type='bool'), CONTAINER + ('Init',), api_default=False),
     SpecOption('read_only', dict(type='bool'), CONTAINER + ('ReadOnly',), api_default=False),
     SpecOption('tty', dict(type='bool'), CONTAINER + ('TTY',), api_default=False),
+    SpecOption(
+        'oom_score_adj',
+        dict(type='int'),
+        CONTAINER + ('OomScoreAdj',),
+        api_default=0,
+        min_api_version=OOM_SCORE_ADJ_API_VERSION,
+    ),
+    OptionGroup(
+        'privileges',
+        CONTAINER + ('Privileges',),
+        (
+            SpecOption(
+                'credential_spec',
+                dict(
+                    type='dict',
+                    options=dict(file=dict(type='str'), registry=dict(type='str')),
+                ),
+                ('CredentialSpec',),
+                to_api=credential_spec_to_api,
+                from_api=_credential_spec_from_api,
+            ),
+            SpecOption(
+                'selinux_context',
+                dict(
+                    type='dict',
+                    options=dict(
+                        disable=dict(type='bool'),
+                        user=dict(type='str'),
+                        role=dict(type='str'),
+                        type=dict(type='str'),
+                        level=dict(type='str'),
+                    ),
+                ),
+                ('SELinuxContext',),
+                to_api=_selinux_to_api,
+                from_api=_selinux_from_api,
+                same=_same_selinux,
+            ),
+            SpecOption(
+                'seccomp',
+                dict(
+                    type='dict',
+                    options=dict(
+                        mode=dict(type='str', required=True, choices=['default', 'unconfined', 'custom']),
+                        profile=dict(type='str'),
+                    ),
+                ),
+                ('Seccomp',),
+                to_api=_seccomp_to_api,
+                from_api=_seccomp_from_api,
+                same=_same_seccomp,
+                api_default={'Mode': 'default'},
+                min_api_version=PRIVILEGES_API_VERSION,
+            ),
+            SpecOption(
+                'apparmor',
+                dict(type='str', choices=['default', 'disabled']),
+                ('AppArmor', 'Mode'),
+                api_default='default',
+                min_api_version=PRIVILEGES_API_VERSION,
+            ),
+            SpecOption(
+                'no_new_privileges',
+                dict(type='bool'),
+                ('NoNewPrivileges',),
+                api_default=False,
+                min_api_version=PRIVILEGES_API_VERSION,
+            ),
+        ),
+    ),
     SpecOption(
         'cap_add',
         dict(type='list', elements='str'),
@@ -791,6 +1007,7 @@ SERVICE_OPTIONS = (
         to_api=_mounts_to_api,
         from_api=_mounts_from_api,
         same=_same_mounts,
+        min_api_version=mounts_min_api_version,
     ),
     _file_reference_option('configs', 'Config'),
     _file_reference_option('secrets', 'Secret'),
@@ -860,6 +1077,18 @@ SERVICE_OPTIONS = (
                 from_api=_preferences_from_api,
             ),
             SpecOption('max_replicas_per_node', dict(type='int'), ('MaxReplicas',), api_default=0),
+            SpecOption(
+                'platforms',
+                dict(
+                    type='list',
+                    elements='dict',
+                    options=dict(architecture=dict(type='str'), os=dict(type='str')),
+                ),
+                ('Platforms',),
+                to_api=_platforms_to_api,
+                from_api=_platforms_from_api,
+                same=unordered(),
+            ),
         ),
     ),
     SpecOption(

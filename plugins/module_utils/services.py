@@ -32,6 +32,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     changed_options,
     desired_api_values,
     duration_to_ns,
+    get_path,
     leaves_of,
     normalise,
     options_needing_newer_api,
@@ -215,10 +216,20 @@ def managed_option_names(params, desired):
 
 def service_options_of(service, references):
     """A live service in swarm_service's own option names, with the options the engine leaves unset left out:
-    module arguments that give the same service back (swarm_info's service_specs)."""
+    module arguments that give the same service back (swarm_info's service_specs).
+
+    Only the fields the spec holds are read: an absent field stays out rather than showing the engine's default,
+    so a service read on an engine gives back no option that engine's API does not have."""
+    spec = live_spec_of(service)
+    present = [option.name for option in leaves_of(SERVICE_OPTIONS) if _holds(spec, option)]
     options = dict(name=(service.get('Spec') or {}).get('Name'))
-    options.update(_set_values(options_view(SERVICE_OPTIONS, live_spec_of(service), references)) or {})
+    options.update(_set_values(options_view(SERVICE_OPTIONS, spec, references, present)) or {})
     return options
+
+
+def _holds(spec, option):
+    path = option.path_in(spec)
+    return path is not None and get_path(spec, path) is not None
 
 
 def _set_values(view):

@@ -156,7 +156,8 @@ class SpecOption:
       whatever the caller passes to look them up;
     - ``read(params)``: the option's value when it is assembled from more than one parameter; the other
       parameters are declared in ``companions`` (name: argument spec), so the option stays one declaration;
-    - ``min_api_version``: the first Engine API version that has the field.
+    - ``min_api_version``: the first Engine API version that has the field, or a function ``(API value) ->
+      version or None`` when that depends on the value (a mount's type or its options).
     """
 
     def __init__(
@@ -337,13 +338,16 @@ def desired_api_values(options, params, references=None):
 
 def options_needing_newer_api(options, desired_values, api_version):
     """[(option name, API version it needs)] for the options the task sets that this engine does not have."""
-    return [
-        (option.name, option.min_api_version)
-        for option in leaves_of(options)
-        if option.name in desired_values
-        and option.min_api_version
-        and version_tuple(api_version) < version_tuple(option.min_api_version)
-    ]
+    too_new = []
+    for option in leaves_of(options):
+        if option.name not in desired_values or not option.min_api_version:
+            continue
+        needed = option.min_api_version
+        if callable(needed):
+            needed = needed(desired_values[option.name])
+        if needed and version_tuple(api_version) < version_tuple(needed):
+            too_new.append((option.name, needed))
+    return too_new
 
 
 def apply_to_spec(options, desired_values, spec):

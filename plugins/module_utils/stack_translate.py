@@ -22,9 +22,11 @@ from fractions import Fraction
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.compose import ComposeError
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import (
+    OOM_SCORE_ADJ_API_VERSION,
     check_constraints,
     check_image_reference,
     check_service_name,
+    mounts_min_api_version,
 )
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import duration_to_ns, size_to_bytes
 
@@ -177,6 +179,10 @@ def service_spec(specs, project, name):
     _put(container, 'Dir', service['working_dir'])
     _put(container, 'User', service['user'])
     _put(container, 'Mounts', [_mount(stack, project, volume) for volume in service['volumes']])
+    # The same table swarm_service gates its mounts with.
+    mounts_version = mounts_min_api_version(container.get('Mounts'))
+    if mounts_version:
+        specs.api_requirements.append(('services.%s.volumes' % name, mounts_version))
     if service['stop_grace_period'] is not None:
         container['StopGracePeriod'] = duration_to_ns(service['stop_grace_period'])
     _put(container, 'StopSignal', service['stop_signal'])
@@ -207,7 +213,7 @@ def service_spec(specs, project, name):
     )
     if service['oom_score_adj']:
         container['OomScoreAdj'] = service['oom_score_adj']
-        specs.api_requirements.append(('services.%s.oom_score_adj' % name, '1.46'))
+        specs.api_requirements.append(('services.%s.oom_score_adj' % name, OOM_SCORE_ADJ_API_VERSION))
 
     template = dict(
         ContainerSpec=container,
@@ -340,8 +346,7 @@ def _named_volume(stack, project, volume, mount):
     mount['Source'] = declared['name'] or scoped(stack, volume['source'])
     options = {}
     _put(options, 'NoCopy', bool((volume.get('volume') or {}).get('nocopy')))
-    if (volume.get('volume') or {}).get('subpath'):
-        raise ComposeError('volumes: volume.subpath needs Engine API 1.45, which swarm_stack does not send yet')
+    _put(options, 'Subpath', (volume.get('volume') or {}).get('subpath'))
     if not declared['external']:
         options['Labels'] = _labelled(stack, declared['labels'])
         if declared['driver'] or declared['driver_opts'] is not None:

@@ -729,7 +729,7 @@ class _Deployment:
             and live_image
             and _same_image(deployed_with, live_image)
         ):
-            return _with_image(desired, live_image)
+            return _with_live_platforms(_with_image(desired, live_image), live_spec)
         if resolve == 'never':
             return desired
         return self._resolved(desired, image)
@@ -956,6 +956,14 @@ class _Deployment:
 def _with_image(spec, image):
     spec = copy.deepcopy(spec)
     spec['TaskTemplate']['ContainerSpec']['Image'] = image
+    return spec
+
+
+def _with_live_platforms(spec, live_spec):
+    # The platforms came with the digest the live image was resolved to; keeping that image keeps them.
+    platforms = ((live_spec.get('TaskTemplate') or {}).get('Placement') or {}).get('Platforms')
+    if platforms and not (spec['TaskTemplate'].get('Placement') or {}).get('Platforms'):
+        spec['TaskTemplate'].setdefault('Placement', {})['Platforms'] = copy.deepcopy(platforms)
     return spec
 
 

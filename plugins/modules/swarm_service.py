@@ -213,6 +213,77 @@ options:
     description:
       - Allocate a pseudo-TTY (C(ContainerSpec.TTY)).
     type: bool
+  oom_score_adj:
+    description:
+      - Adjustment of the containers' OOM score, from V(-1000) to V(1000) (C(ContainerSpec.OomScoreAdj), the CLI's
+        C(--oom-score-adj)). Engine default V(0). Needs API 1.46 (Docker 27) or newer; older engines make the module
+        fail with a message saying so.
+    type: int
+  privileges:
+    description:
+      - Security options of the containers (C(ContainerSpec.Privileges)). Each suboption is managed on its own.
+      - Swarm services have no privileged mode and no C(--security-opt); these are the fields the Engine API has
+        for services.
+    type: dict
+    suboptions:
+      credential_spec:
+        description:
+          - Credential spec for a managed service account, Windows containers only (C(Privileges.CredentialSpec), the
+            CLI's C(--credential-spec file://NAME) or C(registry://KEY)). Give exactly one of C(file) and C(registry).
+          - A credential spec kept in a Swarm config (the CLI's C(config://NAME)) needs a runtime config reference that
+            this module does not write; use a stack's C(credential_spec.config) for it.
+        type: dict
+        suboptions:
+          file:
+            description: File name in the node's C(CredentialSpecs) folder of the Docker data root.
+            type: str
+          registry:
+            description: Value name under the node's registry key for credential specs.
+            type: str
+      selinux_context:
+        description: SELinux labels of the containers (C(Privileges.SELinuxContext)); only on SELinux hosts.
+        type: dict
+        suboptions:
+          disable:
+            description: Disable SELinux labelling.
+            type: bool
+          user:
+            description: SELinux user label.
+            type: str
+          role:
+            description: SELinux role label.
+            type: str
+          type:
+            description: SELinux type label.
+            type: str
+          level:
+            description: SELinux level label.
+            type: str
+      seccomp:
+        description:
+          - Seccomp profile of the containers (C(Privileges.Seccomp)). Engine default mode V(default). Needs API 1.44
+            (Docker 25) or newer; older engines make the module fail with a message saying so.
+        type: dict
+        suboptions:
+          mode:
+            description: V(default) (the engine's profile), V(unconfined) (none) or V(custom) (O(privileges.seccomp.profile)).
+            type: str
+            required: true
+            choices: [default, unconfined, custom]
+          profile:
+            description: The custom profile's JSON text (mode V(custom) only); compared by what the JSON says.
+            type: str
+      apparmor:
+        description:
+          - AppArmor mode of the containers (C(Privileges.AppArmor.Mode)); V(disabled) runs them unconfined. Engine
+            default V(default). Needs API 1.44 or newer.
+        type: str
+        choices: [default, disabled]
+      no_new_privileges:
+        description:
+          - Set the no_new_privs bit, so processes cannot gain privileges through setuid binaries
+            (C(Privileges.NoNewPrivileges)). Engine default V(false). Needs API 1.44 or newer.
+        type: bool
   cap_add:
     description:
       - Linux capabilities to add (C(ContainerSpec.CapabilityAdd), API 1.41); V(NET_ADMIN) and V(CAP_NET_ADMIN)
@@ -309,9 +380,13 @@ options:
     elements: dict
     suboptions:
       type:
-        description: Kind of mount.
+        description:
+          - Kind of mount. V(cluster) mounts a Swarm cluster (CSI) volume by name or group; it needs API 1.42
+            (Docker 23) or newer.
+          - Image mounts (C(type=image), API 1.48) exist for containers only; a swarm service's mounts have no such
+            type, so neither does this option.
         type: str
-        choices: [bind, volume, tmpfs, npipe]
+        choices: [bind, volume, tmpfs, npipe, cluster]
         default: volume
       source:
         description: Host path (bind), volume name (volume; none means an anonymous volume); not used for tmpfs.
@@ -332,6 +407,19 @@ options:
         description: Bind propagation (bind mounts).
         type: str
         choices: [private, rprivate, shared, rshared, slave, rslave]
+      bind_recursive:
+        description:
+          - Whether submounts of a bind source are mounted too (bind mounts; the CLI's C(bind-recursive)). V(enabled)
+            (the engine's default) mounts them, V(disabled) does not (C(BindOptions.NonRecursive)).
+          - The CLI's V(writable) and V(readonly) set container-only fields (C(ReadOnlyNonRecursive),
+            C(ReadOnlyForceRecursive)) that Docker 26.1 drops from a service's mounts, so they are not offered.
+        type: str
+        choices: [enabled, disabled]
+      subpath:
+        description:
+          - Mount only this path inside the volume (volume mounts; C(VolumeOptions.Subpath), the CLI's
+            C(volume-subpath)). Needs API 1.45 (Docker 26) or newer.
+        type: str
       no_copy:
         description: Do not copy the image's files into a new volume (volume mounts).
         type: bool
@@ -490,6 +578,19 @@ options:
       max_replicas_per_node:
         description: Maximum tasks of the service on one node; V(0) means no limit (C(Placement.MaxReplicas)).
         type: int
+      platforms:
+        description:
+          - Platforms the tasks may run on (C(Placement.Platforms)); the order does not matter. The docker CLI fills
+            these from the image's manifest when it resolves the image; this module sets only what the task gives.
+        type: list
+        elements: dict
+        suboptions:
+          architecture:
+            description: CPU architecture as the engine reports it, for example V(amd64) or V(arm64).
+            type: str
+          os:
+            description: Operating system, for example V(linux) or V(windows).
+            type: str
   networks:
     description:
       - Networks the tasks are attached to (C(TaskTemplate.Networks)), each a network name (or ID), or a mapping with
@@ -624,9 +725,31 @@ options:
 notes:
   - Runs on a manager. The module talks to that manager's engine, which answers for the whole swarm.
   - A second run with the same options reports no change, except with O(force_update).
-  - Not covered yet (there is no option, rather than one that does nothing) - credential specs, privileges
-    (SELinux, seccomp, AppArmor), config templating, C(Placement.Platforms), plugin runtimes, and registry lookups
-    for O(resolve_image).
+  - "The C(docker service create) flags of the docker CLI 28 and their options: C(--name) O(name), C(--mode)
+    O(mode), C(--replicas) O(replicas), C(--max-concurrent) O(max_concurrent), C(--env)/C(--env-file) O(env) and
+    O(env_files), C(--label) O(labels), C(--container-label) O(container_labels), C(--entrypoint) O(entrypoint), the
+    command O(command), C(--hostname) O(hostname), C(--user) O(user), C(--group) O(groups), C(--workdir) O(workdir),
+    C(--stop-signal) O(stop_signal), C(--stop-grace-period) O(stop_grace_period), C(--init) O(init), C(--read-only)
+    O(read_only), C(--tty) O(tty), C(--oom-score-adj) O(oom_score_adj), C(--cap-add)/C(--cap-drop) O(cap_add) and
+    O(cap_drop), C(--sysctl) O(sysctls), C(--ulimit) O(ulimits), C(--dns)/C(--dns-search)/C(--dns-option) O(dns),
+    O(dns_search) and O(dns_options), C(--host) O(hosts), C(--health-*) O(healthcheck) (C(--no-healthcheck) is
+    O(healthcheck.test) V([NONE])), C(--isolation) O(isolation), C(--credential-spec)
+    O(privileges.credential_spec), C(--mount) O(mounts), C(--config) O(configs), C(--secret) O(secrets),
+    C(--limit-cpu)/C(--limit-memory)/C(--limit-pids) O(resources.limits), C(--reserve-cpu)/C(--reserve-memory)/
+    C(--generic-resource) O(resources.reservations), C(--restart-*) O(restart_policy), C(--constraint)
+    O(placement.constraints), C(--placement-pref) O(placement.preferences), C(--replicas-max-per-node)
+    O(placement.max_replicas_per_node), C(--network) O(networks), C(--log-driver)/C(--log-opt) O(logging),
+    C(--update-*) O(update_config), C(--rollback-*) O(rollback_config), C(--endpoint-mode) O(endpoint_mode),
+    C(--publish) O(publish), C(--no-resolve-image) O(resolve_image), C(--with-registry-auth)
+    O(with_registry_auth), C(--detach) O(wait) (inverted). C(--quiet) has no counterpart. docs/service_options.md
+    in the collection has the same as a table, with the API version each field needs."
+  - "Engine API fields beyond the CLI's flags: O(privileges.selinux_context), O(privileges.seccomp),
+    O(privileges.apparmor), O(privileges.no_new_privileges) and O(placement.platforms)."
+  - Not covered (there is no option, rather than one that does nothing) - a credential spec kept in a Swarm config
+    (C(config://)), a bind mount's C(CreateMountpoint) (Docker 26.1 drops it from a service's mounts; swarm has no
+    such field), config templating, plugin runtimes, registry lookups for O(resolve_image), and memory swap
+    settings (C(memory_swap), C(memory_swappiness)), which the Engine API's swarm resources (C(Limits) has
+    C(NanoCPUs), C(MemoryBytes) and C(Pids)) do not have on the engines this collection is tested with.
 seealso:
   - module: swarmops.swarm.swarm_init
   - name: Docker service create reference

@@ -309,6 +309,91 @@ def test_start_interval_is_refused_clearly_before_api_1_44_and_kept_after(swarm)
     assert healthcheck['StartInterval'] == 1000000000
 
 
+# Options of the current docker CLI that every sandbox engine (API 1.41 and newer) has.
+EVERY_ENGINE = dict(
+    name='platformed',
+    image='swarmops/web:1',
+    endpoint_mode='dnsrr',
+    placement=dict(platforms=[dict(architecture='amd64', os='linux')]),
+    mounts=[dict(type='bind', source='/tmp', target='/host-tmp', bind_recursive='disabled')],
+    wait_timeout=60,
+)
+
+# Options of newer engines: (options, the API version that has them, what the engine stores).
+NEWER = [
+    (dict(privileges=dict(no_new_privileges=True)), '1.44', ('Privileges', 'NoNewPrivileges'), True),
+    (dict(privileges=dict(apparmor='disabled')), '1.44', ('Privileges', 'AppArmor', 'Mode'), 'disabled'),
+    (dict(privileges=dict(seccomp=dict(mode='unconfined'))), '1.44', ('Privileges', 'Seccomp', 'Mode'), 'unconfined'),
+    (dict(oom_score_adj=100), '1.46', ('OomScoreAdj',), 100),
+]
+
+
+def test_platforms_and_a_non_recursive_bind_work_on_every_engine(swarm):
+    result = run_four_times(swarm.inventory, MANAGER, MODULE, EVERY_ENGINE)
+    assert result['service']['running_tasks'] == 1
+    service = inspect(swarm, 'platformed')
+    assert service['Spec']['TaskTemplate']['Placement']['Platforms'] == [{'Architecture': 'amd64', 'OS': 'linux'}]
+    assert container_spec(service)['Mounts'] == [
+        # The engine adds the default propagation.
+        {
+            'Type': 'bind',
+            'Source': '/tmp',
+            'Target': '/host-tmp',
+            'BindOptions': {'Propagation': 'rprivate', 'NonRecursive': True},
+        }
+    ]
+
+
+def test_options_of_newer_engines_are_refused_by_name_on_older_ones_and_stored_on_newer(swarm):
+    api = swarm.api_version(MANAGER)
+    too_new, accepted = [], []
+    for case in NEWER:
+        (too_new if api < tuple(int(part) for part in case[1].split('.')) else accepted).append(case)
+
+    def task(cases, **extra):
+        options = dict(name='platformed', **extra)
+        for case_options, _needed, _path, _stored in cases:
+            for key, value in case_options.items():
+                options[key] = dict(options.get(key) or {}, **value) if isinstance(value, dict) else value
+        return options
+
+    if too_new:
+        before = inspect(swarm, 'platformed')['Spec']
+        result = run_module(swarm.inventory, MANAGER, MODULE, task(too_new), expect_failure=True)
+        assert 'speaks API %d.%d' % api in result['msg']
+        for case_options, needed, _path, _stored in too_new:
+            key, value = next(iter(case_options.items()))
+            name = '%s.%s' % (key, next(iter(value))) if isinstance(value, dict) else key
+            assert '%s needs API %s or newer' % (name, needed) in result['msg'], result['msg']
+        assert inspect(swarm, 'platformed')['Spec'] == before, 'nothing is written'
+    if accepted:
+        run_four_times(swarm.inventory, MANAGER, MODULE, task(accepted, wait_timeout=60))
+        container = container_spec(inspect(swarm, 'platformed'))
+        for _options, _needed, path, stored in accepted:
+            value = container
+            for key in path:
+                value = value[key]
+            assert value == stored, (path, container)
+
+
+def test_a_volume_subpath_is_refused_before_api_1_45_and_stored_from_it(swarm):
+    # The subpath does not exist in the fresh volume, so the tasks fail: only the spec is checked, without waiting.
+    options = dict(
+        name='subpathed',
+        image='swarmops/web:1',
+        endpoint_mode='dnsrr',
+        mounts=[dict(type='volume', source='subvol', target='/data', subpath='www')],
+        restart_policy=dict(condition='none'),
+        wait=False,
+    )
+    if swarm.api_version(MANAGER) < (1, 45):
+        result = run_module(swarm.inventory, MANAGER, MODULE, options, expect_failure=True)
+        assert 'mounts needs API 1.45 or newer' in result['msg']
+        return
+    run_four_times(swarm.inventory, MANAGER, MODULE, options)
+    assert container_spec(inspect(swarm, 'subpathed'))['Mounts'][0]['VolumeOptions'] == {'Subpath': 'www'}
+
+
 def test_absent_removes_the_service_and_waits_for_its_tasks(swarm):
     result = run_four_times(swarm.inventory, MANAGER, MODULE, dict(name='many', state='absent'))
     assert result['actions'] == ['remove service many']

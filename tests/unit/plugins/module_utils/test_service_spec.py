@@ -5,6 +5,7 @@
 tests/unit/fixtures/service_full.json records (created with `docker service create` and some 70 flags).
 """
 
+import base64
 import copy
 
 import pytest
@@ -123,6 +124,12 @@ CHANGES = {
     'init': False,
     'read_only': False,
     'tty': False,
+    'oom_score_adj': 200,
+    'privileges.credential_spec': dict(file='web.json'),
+    'privileges.selinux_context': dict(type='container_t', level='s0:c1,c2'),
+    'privileges.seccomp': dict(mode='unconfined'),
+    'privileges.apparmor': 'disabled',
+    'privileges.no_new_privileges': True,
     'cap_add': ['NET_ADMIN', 'SYS_TIME'],
     'cap_drop': ['ALL'],
     'sysctls': {'net.ipv4.ip_forward': '1'},
@@ -154,6 +161,7 @@ CHANGES = {
     'placement.constraints': ['node.role==manager'],
     'placement.preferences': [dict(spread='node.labels.rack')],
     'placement.max_replicas_per_node': 0,
+    'placement.platforms': [dict(architecture='arm64', os='linux')],
     'networks': ['svc_back', 'svc_front'],
     'logging.driver': 'local',
     'logging.options': {'max-size': '2m'},
@@ -300,14 +308,14 @@ def test_merge_keeps_every_option_the_task_leaves_out():
 
 def test_replace_resets_what_the_task_leaves_out_and_keeps_undeclared_fields():
     live = copy.deepcopy(FULL)
-    live['TaskTemplate']['ContainerSpec']['Privileges'] = {'NoNewPrivileges': True}
+    live['TaskTemplate']['ContainerSpec']['OpenStdin'] = True
     replaced = apply_to_spec(
         SERVICE_OPTIONS, desired(dict(image='swarmops/web:1', replicas=2)), reset_options(SERVICE_OPTIONS, live)
     )
     changed = changed_options(SERVICE_OPTIONS, live, replaced)
     assert 'image' not in changed and 'replicas' not in changed
     assert {'env', 'placement.constraints', 'update_config.parallelism', 'networks', 'publish'} <= set(changed)
-    assert replaced['TaskTemplate']['ContainerSpec']['Privileges'] == {'NoNewPrivileges': True}
+    assert replaced['TaskTemplate']['ContainerSpec']['OpenStdin'] is True
     assert 'UpdateConfig' not in replaced and 'Networks' not in replaced['TaskTemplate']
 
 
@@ -486,3 +494,118 @@ def test_constraints_the_engine_cannot_use_are_refused(constraint, reason):
 def test_option_values_of_the_wrong_shape_are_refused_naming_the_option(params, message):
     with pytest.raises(SwarmError, match=message):
         desired_api_values(SERVICE_OPTIONS, params, REFERENCES)
+
+
+# -- options of newer engines ------------------------------------------------------------------
+
+
+def test_bind_recursive_cluster_mounts_and_subpath_reach_the_api_and_read_back():
+    mounts = [
+        dict(type='bind', source='/srv', target='/srv', read_only=True, bind_recursive='enabled'),
+        dict(type='bind', source='/opt', target='/opt', bind_recursive='disabled'),
+        dict(type='volume', source='data', target='/d', subpath='a/b'),
+        dict(type='cluster', source='group:db', target='/db'),
+    ]
+    sent = desired(dict(mounts=mounts))['mounts']
+    assert sent == [
+        dict(Type='bind', Target='/srv', Source='/srv', ReadOnly=True),
+        dict(Type='bind', Target='/opt', Source='/opt', BindOptions=dict(NonRecursive=True)),
+        dict(Type='volume', Target='/d', Source='data', VolumeOptions=dict(Subpath='a/b')),
+        dict(Type='cluster', Target='/db', Source='group:db'),
+    ]
+    view = options_view(SERVICE_OPTIONS, {'TaskTemplate': {'ContainerSpec': {'Mounts': sent}}})['mounts']
+    assert 'bind_recursive' not in view[0] and view[1]['bind_recursive'] == 'disabled'
+    assert view[2]['subpath'] == 'a/b'
+    # The engine keeps the false flags an older client sent; they mean the same as absent ones.
+    # The engine also fills in the default propagation once a mount has BindOptions.
+    bind = dict(NonRecursive=True, ReadOnlyNonRecursive=False, Propagation='rprivate')
+    live = [dict(sent[1], BindOptions=bind)]
+    assert (
+        differing_options(
+            SERVICE_OPTIONS, desired(dict(mounts=mounts[1:2])), {'TaskTemplate': {'ContainerSpec': {'Mounts': live}}}
+        )
+        == []
+    )
+
+
+def test_mount_options_of_other_types_are_refused():
+    with pytest.raises(SwarmError, match=r'mounts\[0\]: subpath do not apply to a bind mount'):
+        desired(dict(mounts=[dict(type='bind', source='/s', target='/s', subpath='x')]))
+
+
+@pytest.mark.parametrize(
+    'params, needed',
+    [
+        (dict(oom_score_adj=-100), [('oom_score_adj', '1.46')]),
+        (dict(privileges=dict(no_new_privileges=True)), [('privileges.no_new_privileges', '1.44')]),
+        (dict(privileges=dict(seccomp=dict(mode='unconfined'))), [('privileges.seccomp', '1.44')]),
+        (dict(privileges=dict(apparmor='disabled')), [('privileges.apparmor', '1.44')]),
+        (dict(mounts=[dict(type='volume', source='v', target='/v', subpath='x')]), [('mounts', '1.45')]),
+        (dict(mounts=[dict(type='cluster', source='v', target='/v')]), [('mounts', '1.42')]),
+        (dict(mounts=[dict(type='bind', source='/s', target='/s', bind_recursive='disabled')]), []),
+        (dict(mounts=[dict(type='tmpfs', target='/t')]), []),
+        (dict(placement=dict(platforms=[dict(architecture='amd64', os='linux')])), []),
+        (dict(privileges=dict(selinux_context=dict(type='container_t'))), []),
+        (dict(privileges=dict(credential_spec=dict(file='a.json'))), []),
+    ],
+)
+def test_options_newer_than_api_1_41_are_named_with_the_version_they_need(params, needed):
+    full = dict(params)
+    for item in full.get('mounts') or []:
+        item.setdefault('read_only', False)
+    assert options_needing_newer_api(SERVICE_OPTIONS, desired(full), '1.41') == needed
+    assert options_needing_newer_api(SERVICE_OPTIONS, desired(full), '1.46') == []
+
+
+def test_a_seccomp_profile_is_sent_as_base64_and_compared_by_its_json():
+    profile = '{"defaultAction": "SCMP_ACT_ALLOW"}'
+    sent = desired(dict(privileges=dict(seccomp=dict(mode='custom', profile=profile))))['privileges.seccomp']
+    assert sent['Mode'] == 'custom' and base64.b64decode(sent['Profile']).decode() == profile
+    respaced = base64.b64encode(b'{"defaultAction":"SCMP_ACT_ALLOW"}').decode()
+    live = {'TaskTemplate': {'ContainerSpec': {'Privileges': {'Seccomp': {'Mode': 'custom', 'Profile': respaced}}}}}
+    assert differing_options(SERVICE_OPTIONS, {'privileges.seccomp': sent}, live) == []
+    assert options_view(SERVICE_OPTIONS, live)['privileges']['seccomp'] == dict(
+        mode='custom', profile='{"defaultAction":"SCMP_ACT_ALLOW"}'
+    )
+    with pytest.raises(SwarmError, match='mode custom needs a profile'):
+        desired(dict(privileges=dict(seccomp=dict(mode='custom'))))
+    with pytest.raises(SwarmError, match='profile applies only to mode custom'):
+        desired(dict(privileges=dict(seccomp=dict(mode='default', profile=profile))))
+
+
+def test_privileges_are_managed_one_by_one_and_defaults_equal_absent_fields():
+    live = {'TaskTemplate': {'ContainerSpec': {'Privileges': {'NoNewPrivileges': True}}}}
+    changed = desired(dict(privileges=dict(apparmor='disabled', seccomp=dict(mode='default'))))
+    assert differing_options(SERVICE_OPTIONS, changed, live) == ['privileges.apparmor']
+    merged = apply_to_spec(SERVICE_OPTIONS, changed, live)
+    assert merged['TaskTemplate']['ContainerSpec']['Privileges'] == {
+        'NoNewPrivileges': True,
+        'AppArmor': {'Mode': 'disabled'},
+        'Seccomp': {'Mode': 'default'},
+    }
+    bare = {'TaskTemplate': {'ContainerSpec': {}}}
+    assert (
+        differing_options(
+            SERVICE_OPTIONS, desired(dict(oom_score_adj=0, privileges=dict(no_new_privileges=False))), bare
+        )
+        == []
+    )
+
+
+def test_a_credential_spec_is_one_of_file_and_registry():
+    assert desired(dict(privileges=dict(credential_spec=dict(file='gmsa.json'))))['privileges.credential_spec'] == {
+        'File': 'gmsa.json'
+    }
+    with pytest.raises(SwarmError, match='exactly one of file and registry'):
+        desired(dict(privileges=dict(credential_spec=dict(file='a.json', registry='b'))))
+
+
+def test_placement_platforms_compare_in_any_order():
+    platforms = [dict(architecture='arm64', os='linux'), dict(architecture='amd64', os='linux')]
+    live = {
+        'TaskTemplate': {
+            'Placement': {'Platforms': [dict(Architecture='amd64', OS='linux'), dict(Architecture='arm64', OS='linux')]}
+        }
+    }
+    assert differing_options(SERVICE_OPTIONS, desired(dict(placement=dict(platforms=platforms))), live) == []
+    assert options_view(SERVICE_OPTIONS, live)['placement']['platforms'][0] == dict(architecture='amd64', os='linux')

@@ -376,3 +376,19 @@ def test_what_the_engine_would_refuse_fails_the_translation_naming_the_service(n
     keys.setdefault('image', 'swarmops/web:1')
     with pytest.raises(ComposeError, match=message):
         translate(dict(services={name: keys}))
+
+
+def test_a_volume_subpath_is_sent_and_needs_api_1_45():
+    specs = translate(
+        dict(
+            services=dict(
+                app=dict(
+                    image='w', volumes=[dict(type='volume', source='data', target='/d', volume=dict(subpath='a/b'))]
+                )
+            ),
+            volumes=dict(data=dict(external=True)),
+        )
+    )
+    mount = specs.services['app']['TaskTemplate']['ContainerSpec']['Mounts'][0]
+    assert mount['VolumeOptions'] == dict(Subpath='a/b')
+    assert specs.api_requirements == [('services.app.volumes', '1.45')]

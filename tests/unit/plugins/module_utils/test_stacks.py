@@ -448,8 +448,13 @@ def test_resolve_image_pins_digests_and_platforms_and_always_follows_a_moved_tag
     engine.registry['swarmops/web:1'] = ('sha256:' + 'c' * 64, [])
     plan = apply(engine, name='s', compose=[SMALL], resolve_image='always')
     assert plan.summaries == [
-        'update service s_app: image %s -> %s'
-        % (truncated('swarmops/web:1@sha256:' + 'b' * 64), truncated('swarmops/web:1@sha256:' + 'c' * 64))
+        # The new digest names no platforms, so the placement the old one set goes with it, as with the CLI.
+        'update service s_app: image %s -> %s, placement.platforms %s -> None'
+        % (
+            truncated('swarmops/web:1@sha256:' + 'b' * 64),
+            truncated('swarmops/web:1@sha256:' + 'c' * 64),
+            [dict(architecture='amd64', os='linux')],
+        )
     ]
 
 
@@ -567,8 +572,8 @@ def test_no_new_privileges_false_as_the_docker_cli_26_writes_it_is_the_default()
     hardened = {'TaskTemplate': {'ContainerSpec': {'Image': 'web:1', 'Privileges': {'NoNewPrivileges': True}}}}
     assert stacks.spec_differences(stacks.comparable_spec(from_cli_26), stacks.comparable_spec(bare)) == ([], [])
     assert stacks.spec_differences(stacks.comparable_spec(hardened), stacks.comparable_spec(bare)) == (
+        ['privileges.no_new_privileges'],
         [],
-        ['TaskTemplate.ContainerSpec.Privileges.NoNewPrivileges'],
     )
     assert from_cli_26['TaskTemplate']['ContainerSpec']['Privileges'] == {'NoNewPrivileges': False}
 
