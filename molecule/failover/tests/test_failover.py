@@ -35,7 +35,7 @@ def node_list():
 def test_the_drill_measured_every_step(report):
     assert report["old_leader"] in MANAGERS
     for step in ("leader_election_seconds", "replicas_recovered_seconds", "rejoin_seconds"):
-        assert 0 < float(report[step]) < 120, step
+        assert 0 < float(report[step]) < 300, step  # the drill's failover_drill_timeout (side_effect.yml)
 
 
 def test_a_new_leader_leads_and_the_old_one_is_back_as_a_reachable_manager(report, node_list):
