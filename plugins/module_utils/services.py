@@ -41,6 +41,17 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
 )
 from ansible_collections.swarmops.swarm.plugins.module_utils.wait import wait_until
 
+
+def rollout_wait_argument_spec():
+    """wait, wait_timeout and wait_stability: the options of every module that waits for service rollouts
+    (swarm_service, swarm_stack, and the object modules that update the services using them)."""
+    return dict(
+        wait=dict(type='bool', default=True),
+        wait_timeout=dict(type='int', default=300),
+        wait_stability=dict(type='raw'),
+    )
+
+
 SWARM_SERVICE_ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True),
     state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -48,12 +59,10 @@ SWARM_SERVICE_ARGUMENT_SPEC = dict(
     recreate=dict(type='bool', default=False),
     force_update=dict(type='bool', default=False),
     rollback=dict(type='bool', default=False),
-    wait=dict(type='bool', default=True),
-    wait_timeout=dict(type='int', default=300),
-    wait_stability=dict(type='raw'),
     resolve_image=dict(type='str', default='never', choices=['never']),
     with_registry_auth=dict(type='bool', default=False),
 )
+SWARM_SERVICE_ARGUMENT_SPEC.update(rollout_wait_argument_spec())
 SWARM_SERVICE_ARGUMENT_SPEC.update(argument_spec_of(SERVICE_OPTIONS))
 
 # Task states before a task runs, and the ones it can end in.

@@ -38,6 +38,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
     Rollout,
     check_published_ports,
     live_spec_of,
+    rollout_wait_argument_spec,
     stability_seconds,
 )
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
@@ -78,13 +79,11 @@ SWARM_STACK_ARGUMENT_SPEC = dict(
     prune=dict(type='bool', default=False),
     resolve_image=dict(type='str', default='never', choices=['always', 'changed', 'never']),
     with_registry_auth=dict(type='bool', default=False),
-    wait=dict(type='bool', default=True),
-    wait_timeout=dict(type='int', default=300),
-    wait_stability=dict(type='raw'),
     # Set by the action plugin with compose_source=controller: {path: base64 content} of every file it read there.
     # no_log, as secrets and env files are among them.
     _controller_files=dict(type='dict', no_log=True),
 )
+SWARM_STACK_ARGUMENT_SPEC.update(rollout_wait_argument_spec())
 SWARM_STACK_MODULE_KWARGS = dict(required_if=[('state', 'present', ['compose'])])
 
 _STACK_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]*$')

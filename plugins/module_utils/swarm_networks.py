@@ -27,7 +27,11 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.networks import (
     remove_network_once_free,
 )
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
-from ansible_collections.swarmops.swarm.plugins.module_utils.services import live_spec_of, stability_seconds
+from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
+    live_spec_of,
+    rollout_wait_argument_spec,
+    stability_seconds,
+)
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     SpecOption,
     apply_to_spec,
@@ -185,10 +189,8 @@ def network_argument_spec():
         state=dict(type='str', default='present', choices=['present', 'absent']),
         recreate=dict(type='bool', default=False),
         force=dict(type='bool', default=False),
-        wait=dict(type='bool', default=True),
-        wait_timeout=dict(type='int', default=300),
-        wait_stability=dict(type='raw'),
     )
+    spec.update(rollout_wait_argument_spec())
     spec.update(argument_spec_of(NETWORK_OPTIONS))
     return spec
 

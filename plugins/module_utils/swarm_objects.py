@@ -28,7 +28,12 @@ import re
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
-from ansible_collections.swarmops.swarm.plugins.module_utils.services import Rollout, live_spec_of, stability_seconds
+from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
+    Rollout,
+    live_spec_of,
+    rollout_wait_argument_spec,
+    stability_seconds,
+)
 from ansible_collections.swarmops.swarm.plugins.module_utils.wait import wait_until
 
 SECRET_DIGEST_LABEL = 'swarmops.swarm.content-digest'
@@ -171,12 +176,10 @@ def object_argument_spec(kind):
         labels=dict(type='dict'),
         rotate=dict(type='bool', default=False),
         force=dict(type='bool', default=False),
-        wait=dict(type='bool', default=True),
-        wait_timeout=dict(type='int', default=300),
-        wait_stability=dict(type='raw'),
         # Set by the action plugin with data_source=controller: the base64 bytes of data_src read there.
         _controller_data=dict(type='str', no_log=True),
     )
+    spec.update(rollout_wait_argument_spec())
     if kind == 'config':
         spec['template_driver'] = dict(type='str', choices=['golang'])
     return spec
