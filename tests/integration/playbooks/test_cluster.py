@@ -71,7 +71,9 @@ def test_sets_the_swarm_settings_and_autolock_and_keeps_the_unlock_key_in_a_vaul
     assert yaml.safe_load(vault.decrypt(vaulted)) == {'swarm_cluster_unlock_key': unlock_key}
 
     outputs.append(run_playbook(swarm_sandbox.inventory, PLAYBOOK, '--diff', '-vvv', '-e', settings)[1])
-    assert all(counters['changed'] == 0 and counters['failed'] == 0 for counters in recap(outputs[1]).values())
+    outputs.append(run_playbook(swarm_sandbox.inventory, PLAYBOOK, '--check', '--diff', '-vvv', '-e', settings)[1])
+    for output in outputs[1:]:
+        assert all(counters['changed'] == 0 and counters['failed'] == 0 for counters in recap(output).values())
     assert key_file.read_text() == vaulted, 'the file was written again with the same key'
     for output in outputs:
         assert unlock_key not in output and unlock_key.split('-')[-1] not in output, 'the unlock key was shown'
