@@ -12,8 +12,8 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import read_local_node
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.wait import wait_until
 

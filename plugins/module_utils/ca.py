@@ -13,8 +13,8 @@ import binascii
 import hashlib
 import re
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import SWARM_SPEC_OPTIONS
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     apply_to_spec,

@@ -31,6 +31,13 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.connection_security
     insecure_tcp_refusal,
     tls_failure_message,
 )
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import (
+    ELECTION_HINT,
+    QUORUM_RECOVERY_HINT,
+    EngineError,
+    SwarmError,
+    version_tuple,
+)
 from ansible_collections.swarmops.swarm.plugins.module_utils.transport import (
     UNIX_SCHEME,
     EngineUnreachable,
@@ -41,21 +48,6 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.transport import (
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 MINIMUM_API_VERSION = '1.41'
 _OUT_OF_SEQUENCE_ATTEMPTS = 5
-# What managers answer when too few of them are reachable to keep (or elect) a Raft leader.
-_QUORUM_LOSS_SIGNS = ('does not have a leader', 'lost leader status', 'no elected cluster leader')
-QUORUM_RECOVERY_HINT = (
-    'The swarm has lost quorum: too few managers are reachable to elect a leader. Bring the other managers back, or '
-    'recover on a surviving manager with swarmops.swarm.swarm_init and force_new_cluster: true, which makes it the '
-    'only manager of the same swarm, keeping its services.'
-)
-
-# What a manager answers when the leader it forwarded a request to went away: the managers are electing a new one.
-_ELECTION_SIGNS = ('context deadline exceeded',)
-ELECTION_HINT = (
-    'The managers did not answer in time, as happens while they elect a new leader after the leader went away. Run '
-    'the task again in a moment (against another manager if this one went away): it changes only what still differs.'
-)
-
 CONNECTION_ARGUMENT_SPEC = dict(
     docker_host=dict(
         type='str', default=DEFAULT_DOCKER_HOST, aliases=['docker_url'], fallback=(env_fallback, ['DOCKER_HOST'])
@@ -76,32 +68,6 @@ CONNECTION_ARGUMENT_SPEC = dict(
     ),
     timeout=dict(type='int', default=60, fallback=(env_fallback, ['DOCKER_TIMEOUT'])),
 )
-
-
-class SwarmError(Exception):
-    """A failure the module reports as its message, without a traceback."""
-
-    def __init__(self, message, **details):
-        super(SwarmError, self).__init__(message)
-        self.details = details
-
-
-class EngineError(SwarmError):
-    """The engine refused or could not be reached."""
-
-    def __init__(self, message, status_code=None, explanation=None, **details):
-        super(EngineError, self).__init__(message, **details)
-        self.status_code = status_code
-        self.explanation = explanation or ''
-
-    @property
-    def quorum_lost(self):
-        return any(sign in self.explanation for sign in _QUORUM_LOSS_SIGNS)
-
-    @property
-    def leaderless(self):
-        """The swarm had no leader to answer: an election under way, or a lost quorum."""
-        return self.quorum_lost or any(sign in self.explanation for sign in _ELECTION_SIGNS)
 
 
 def _docker_sdk():
@@ -429,7 +395,3 @@ def _filters(filters):
             dict((name, values if isinstance(values, list) else [values]) for name, values in filters.items())
         )
     }
-
-
-def version_tuple(version):
-    return tuple(int(part) for part in str(version).split('.') if part.isdigit())

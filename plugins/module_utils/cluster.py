@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     SpecOption,

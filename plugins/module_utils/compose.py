@@ -29,7 +29,7 @@ try:
 except ImportError:  # pragma: no cover - exercised on hosts without PyYAML
     yaml = None
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 
 
 class ComposeError(SwarmError):

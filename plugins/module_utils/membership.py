@@ -10,11 +10,11 @@ __metaclass__ = type
 import hashlib
 import socket
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import (
     read_local_node,
     split_host_port,
 )
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.wait import WaitTimeout, wait_until
 

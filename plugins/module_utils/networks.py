@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError
 from ansible_collections.swarmops.swarm.plugins.module_utils.wait import wait_until
 
 # What the engine answers while the tasks that were attached to a network are still going away.

@@ -14,8 +14,8 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import read_local_node
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.facts import (
     FINISHED_TASK_STATES,
     hostname_of,

@@ -17,11 +17,8 @@ import copy
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC,
-    EngineClient,
-    SwarmError,
-)
+from ansible_collections.swarmops.swarm.plugins.module_utils.client import CONNECTION_ARGUMENT_SPEC, EngineClient
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 
 
 class PlanStep:

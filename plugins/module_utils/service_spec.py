@@ -23,7 +23,7 @@ import shlex
 
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError, version_tuple
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError, version_tuple
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     OptionGroup,
     SpecOption,

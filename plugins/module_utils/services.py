@@ -16,7 +16,7 @@ import copy
 import json
 import time
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError, refuse_newer_api
 from ansible_collections.swarmops.swarm.plugins.module_utils.facts import service_facts, task_name
 from ansible_collections.swarmops.swarm.plugins.module_utils.networks import ServiceNetworks
 from ansible_collections.swarmops.swarm.plugins.module_utils.placement import node_matches, placement_warning
@@ -188,17 +188,8 @@ def stability_seconds(params):
 
 
 def _check_api_version(client, desired):
-    api_version = client.api_version
-    too_new = options_needing_newer_api(SERVICE_OPTIONS, desired, api_version)
-    if too_new:
-        raise SwarmError(
-            'The Docker engine at %s speaks API %s; %s. Leave these options out for this engine.'
-            % (
-                client.docker_host,
-                api_version,
-                '; '.join('%s needs API %s or newer' % (name, version) for name, version in too_new),
-            )
-        )
+    too_new = options_needing_newer_api(SERVICE_OPTIONS, desired, client.api_version)
+    refuse_newer_api(client.docker_host, client.api_version, too_new, 'options')
 
 
 # -- desired specs -------------------------------------------------------------------------

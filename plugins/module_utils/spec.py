@@ -19,7 +19,7 @@ import copy
 import json
 import re
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError, version_tuple
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError, version_tuple
 
 _DURATION_UNITS_NS = {
     'ns': 1,

@@ -19,8 +19,8 @@ __metaclass__ = type
 
 from fractions import Fraction
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.compose import ComposeError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import (
     OOM_SCORE_ADJ_API_VERSION,
     check_constraints,

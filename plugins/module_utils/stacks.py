@@ -26,8 +26,13 @@ import binascii
 import copy
 import re
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError, version_tuple
 from ansible_collections.swarmops.swarm.plugins.module_utils.compose import ControllerFiles, load_project
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import (
+    EngineError,
+    SwarmError,
+    refuse_newer_api,
+    version_tuple,
+)
 from ansible_collections.swarmops.swarm.plugins.module_utils.networks import ServiceNetworks, remove_network_once_free
 from ansible_collections.swarmops.swarm.plugins.module_utils.placement import placement_warning
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
@@ -146,11 +151,7 @@ def _check_api_version(client, specs):
     too_new = [
         (what, needed) for what, needed in specs.api_requirements if version_tuple(api_version) < version_tuple(needed)
     ]
-    if too_new:
-        raise SwarmError(
-            'The Docker engine at %s speaks API %s; %s. Leave these keys out for this engine.'
-            % (client.docker_host, api_version, '; '.join('%s needs API %s or newer' % item for item in too_new))
-        )
+    refuse_newer_api(client.docker_host, api_version, too_new, 'keys')
 
 
 # -- the live state ----------------------------------------------------------------------------

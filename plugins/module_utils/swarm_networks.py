@@ -20,7 +20,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.networks import (
     allocated_network,
     network_named,

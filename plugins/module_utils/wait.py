@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError, SwarmError
 
 # When the leader goes away, the other managers elect a new one; meanwhile a manager answers that the swarm has no
 # leader, or, having forwarded the request to the old leader, that the request's deadline passed (about 20 s on a

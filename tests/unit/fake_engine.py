@@ -10,7 +10,7 @@ import copy
 import json
 import os
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import QUORUM_RECOVERY_HINT, EngineError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import QUORUM_RECOVERY_HINT, EngineError
 from ansible_collections.swarmops.swarm.plugins.module_utils.membership import ca_digest_of_certificate
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')

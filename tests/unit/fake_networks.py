@@ -6,7 +6,7 @@ with ``GET /networks/host?scope=swarm``)."""
 
 import copy
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError
 from tests.unit.fake_engine import load_fixture
 
 SWARM_PREDEFINED = load_fixture('swarm_predefined_networks.json')

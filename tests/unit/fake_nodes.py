@@ -12,7 +12,8 @@ import copy
 import json
 import os
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient, EngineError
+from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
 _FINISHED = ('complete', 'shutdown', 'failed', 'rejected', 'remove', 'orphaned')

@@ -11,7 +11,7 @@ import copy
 import itertools
 
 from ansible_collections.swarmops.swarm.plugins.module_utils import services, wait
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError
 from tests.unit.fake_engine import load_fixture
 from tests.unit.fake_networks import swarm_network
 from tests.unit.plugins.module_utils.test_wait import FakeClock

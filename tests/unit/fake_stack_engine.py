@@ -13,7 +13,8 @@ import copy
 import itertools
 import json
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient, EngineError
+from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError
 from ansible_collections.swarmops.swarm.plugins.module_utils.placement import node_matches
 from tests.unit.fake_engine import load_fixture
 from tests.unit.fake_networks import stored_target, swarm_network

@@ -2,7 +2,7 @@
 import pytest
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.autolock import plan_swarm_unlock
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError, SwarmError
 from tests.unit.fake_engine import FakeEngine
 
 

@@ -9,7 +9,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.ca import (
     fingerprint,
     plan_swarm_ca,
 )
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError, SwarmError
 from tests.unit.fake_engine import load_fixture
 
 LIVE_ROOT = load_fixture('swarm_inspect.json')['TLSInfo']['TrustRoot']

@@ -5,7 +5,8 @@ import docker
 import pytest
 
 from ansible_collections.swarmops.swarm.plugins.module_utils import client as client_module
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient, EngineError, SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.transport import EngineResponse, EngineUnreachable
 
 

@@ -1,12 +1,12 @@
 # -*- coding: utf-8 -*-
 import pytest
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import (
     SWARM_INIT_ARGUMENT_SPEC,
     plan_swarm_init,
     split_host_port,
 )
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 from tests.unit.fake_engine import MANAGER_TOKEN, WORKER_TOKEN, FakeEngine
 from tests.unit.read_counter import count_calls
 

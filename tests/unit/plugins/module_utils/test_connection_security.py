@@ -3,12 +3,13 @@ import pytest
 from ansible.module_utils.basic import AnsibleFallbackNotFound
 
 from ansible_collections.swarmops.swarm.plugins.module_utils import client as client_module
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient, SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient
 from ansible_collections.swarmops.swarm.plugins.module_utils.connection_security import (
     cert_path_fallback,
     insecure_tcp_refusal,
     tls_failure_message,
 )
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 
 VERIFY_FAILED = (
     "HTTPSConnectionPool(host='10.0.0.5', port=2376): Max retries exceeded (Caused by SSLError(SSLCertVerificationError"

@@ -2,8 +2,8 @@
 import re
 import pytest
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils import membership
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.membership import (
     SWARM_JOIN_ARGUMENT_SPEC,
     ca_digest_of_certificate,

@@ -4,7 +4,7 @@ and bridge networks, whose IDs no listing shows, included."""
 
 import pytest
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError
 from ansible_collections.swarmops.swarm.plugins.module_utils.networks import (
     ServiceNetworks,
     allocated_network,

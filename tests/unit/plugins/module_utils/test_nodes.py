@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.swarmops.swarm.plugins.module_utils import nodes as nodes_module
 from ansible_collections.swarmops.swarm.plugins.module_utils import wait as wait_module
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError, SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError, SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.nodes import (
     SWARM_NODE_ARGUMENT_SPEC,
     desired_labels,

@@ -4,7 +4,7 @@ warns (pure logic, shared by swarm_service and swarm_stack)."""
 
 import pytest
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.placement import (
     node_matches,
     placement_warning,

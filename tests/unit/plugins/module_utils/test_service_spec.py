@@ -10,7 +10,7 @@ import copy
 
 import pytest
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import (
     SERVICE_OPTIONS,
     check_constraints,

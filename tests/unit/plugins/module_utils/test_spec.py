@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 import pytest
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import SWARM_SPEC_OPTIONS
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     apply_to_spec,
     desired_api_values,

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from ansible_collections.swarmops.swarm.plugins.module_utils import stacks, swarm_objects
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.stacks import SWARM_STACK_ARGUMENT_SPEC, plan_stack
 from ansible_collections.swarmops.swarm.plugins.module_utils.swarm_objects import (
     SECRET_DIGEST_LABEL,

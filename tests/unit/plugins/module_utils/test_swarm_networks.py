@@ -4,7 +4,7 @@ services detached and attached again, removal, the ingress network and configura
 
 import pytest
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.swarm_networks import (
     network_argument_spec,
     plan_network,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from ansible_collections.swarmops.swarm.plugins.module_utils import swarm_objects
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.swarm_objects import (
     SECRET_DIGEST_LABEL,
     is_version_of,

@@ -12,7 +12,8 @@ from http.server import BaseHTTPRequestHandler
 import ansible_collections
 import pytest
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient, EngineError
+from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineClient
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError
 from ansible_collections.swarmops.swarm.plugins.module_utils.transport import (
     EngineUnreachable,
     LocalSocketTransport,

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 import pytest
 
-from ansible_collections.swarmops.swarm.plugins.module_utils.client import EngineError
+from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError
 from ansible_collections.swarmops.swarm.plugins.module_utils.wait import (
     LEADER_ELECTION_GRACE_SECONDS,
     WaitTimeout,
