@@ -18,6 +18,8 @@ __metaclass__ = type
 from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError
 from ansible_collections.swarmops.swarm.plugins.module_utils.wait import wait_until
 
+# Networks every node has: a service attaches to them by name, without aliases, and no stack creates them.
+BUILTIN_NETWORKS = ('bridge', 'host', 'none')
 # What the engine answers while the tasks that were attached to a network are still going away.
 _NETWORK_BUSY_SIGNS = ('in use', 'active endpoints')
 

@@ -67,7 +67,7 @@ SWARM_SERVICE_ARGUMENT_SPEC.update(argument_spec_of(SERVICE_OPTIONS))
 
 # Task states before a task runs, and the ones it can end in.
 _STARTING_STATES = ('new', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting')
-_ENDED_STATES = ('complete', 'shutdown', 'failed', 'rejected', 'remove', 'orphaned')
+ENDED_TASK_STATES = ('complete', 'shutdown', 'failed', 'rejected', 'remove', 'orphaned')
 _SHOWN_FAILING_TASKS = 5
 _SHOWN_UNSTABLE_TASKS = 3
 # A service's UpdateStatus.State while its last update (or the rollback of it) is still being rolled out, and once
@@ -245,21 +245,35 @@ def _view(spec, names, references, state='present'):
     return view
 
 
-def _changes_summary(before, after, names):
+def changes_summary(before, after, changed, others=()):
+    """What an update changes, in the words of the module's ``actions`` (swarm_service and swarm_stack alike): each
+    changed option as ``name old -> new``, a mapping (env, labels) by the keys that changed (the diff shows all of
+    it), then the fields no option manages that differ."""
     parts = []
-    for name in names:
-        old, new = _dotted(before, name), _dotted(after, name)
-        parts.append('%s %s -> %s' % (name, _short(old), _short(new)))
+    for name in changed:
+        old, new = dotted_get(before, name), dotted_get(after, name)
+        if isinstance(old, dict) and isinstance(new, dict):
+            parts.extend(
+                '%s.%s %s -> %s' % (name, key, _brief(old.get(key)), _brief(new.get(key)))
+                for key in sorted(set(old) | set(new))
+                if old.get(key) != new.get(key)
+            )
+        else:
+            parts.append('%s %s -> %s' % (name, _brief(old), _brief(new)))
+    parts.extend('%s changed' % path for path in others)
     return ', '.join(parts)
 
 
-def _dotted(view, name):
-    for key in name.split('.'):
+def dotted_get(view, dotted):
+    """view['a']['b'] for 'a.b', None where a level is missing."""
+    for key in dotted.split('.'):
         view = (view or {}).get(key)
     return view
 
 
-def _short(value):
+def _brief(value):
+    if isinstance(value, list) and value and all(isinstance(item, dict) and 'source' in item for item in value):
+        value = [item['source'] for item in value]  # configs and secrets by name; the diff has the rest
     if isinstance(value, (dict, list)):
         text = json.dumps(value, sort_keys=True)
     else:
@@ -277,7 +291,7 @@ def _plan_creation(client, params, desired, references, outcome):
     names = managed_option_names(params, desired)
     plan = Plan(before=dict(state='absent'), after=_view(spec, names, references))
     plan.add(
-        'create service %s (%s, image %s)' % (params['name'], _mode_summary(spec), desired['image']),
+        'create service %s (%s, image %s)' % (params['name'], mode_summary(spec), desired['image']),
         lambda: _create(client, params, spec, outcome),
     )
     return plan
@@ -303,11 +317,11 @@ def _plan_update(client, params, service, desired, references, outcome):
                 % (name, mode_of(live_spec.get('Mode')), mode_of(spec.get('Mode')), mode_of(live_spec.get('Mode')))
             )
         plan.add(
-            'remove service %s to re-create it: %s' % (name, _changes_summary(before, after, changed)),
+            'remove service %s to re-create it: %s' % (name, changes_summary(before, after, changed)),
             lambda: _remove(client, params, service['ID'], outcome),
         )
         plan.add(
-            'create service %s (%s, image %s)' % (name, _mode_summary(spec), _image_of(spec)),
+            'create service %s (%s, image %s)' % (name, mode_summary(spec), image_of(spec)),
             lambda: _create(client, params, spec, outcome),
         )
         return plan
@@ -316,7 +330,7 @@ def _plan_update(client, params, service, desired, references, outcome):
             plan.settle = lambda: _settle(client, params, service['ID'], outcome)
         return plan
     if changed or params['force_update']:
-        what = [_changes_summary(before, after, changed)] if changed else []
+        what = [changes_summary(before, after, changed)] if changed else []
         if params['force_update']:
             what.append(
                 'force new tasks (ForceUpdate %d -> %d)'
@@ -353,7 +367,7 @@ def _plan_rollback(client, params, service, outcome):
     changed = changed_options(SERVICE_OPTIONS, live_spec, previous_spec)
     plan.add(
         'roll service %s back to its previous spec: %s'
-        % (name, _changes_summary(plan.before, plan.after, changed) or 'fields no option manages'),
+        % (name, changes_summary(plan.before, plan.after, changed) or 'fields no option manages'),
         lambda: _roll_back(client, params, service['ID'], outcome),
     )
     return plan
@@ -381,17 +395,18 @@ def _plan_removal(client, params, service, outcome):
 _REPLICAS = next(option for option in SERVICE_OPTIONS if option.name == 'replicas')
 
 
-def _mode_summary(spec):
+def mode_summary(spec):
+    """A service spec's mode for ``actions``: 'replicated, 3 replicas', 'replicated-job, 1 completion', 'global'."""
     mode = mode_of(spec.get('Mode'))
-    replicas = _REPLICAS.live_value(spec)
+    count = _REPLICAS.live_value(spec)
     if mode == 'replicated':
-        return 'replicated, %d replicas' % replicas
+        return 'replicated, %d replica%s' % (count, '' if count == 1 else 's')
     if mode == 'replicated-job':
-        return 'replicated-job, %d completions' % replicas
+        return 'replicated-job, %d completion%s' % (count, '' if count == 1 else 's')
     return mode
 
 
-def _image_of(spec):
+def image_of(spec):
     return ((spec.get('TaskTemplate') or {}).get('ContainerSpec') or {}).get('Image')
 
 
@@ -456,7 +471,7 @@ def _tasks_stopped(client, service_id):
     active = [
         task
         for task in client.tasks()
-        if task.get('ServiceID') == service_id and (task.get('Status') or {}).get('State') not in _ENDED_STATES
+        if task.get('ServiceID') == service_id and (task.get('Status') or {}).get('State') not in ENDED_TASK_STATES
     ]
     return not active, '%d tasks still running or starting' % len(active)
 
@@ -610,7 +625,7 @@ class Rollout:
                 task
                 for task in tasks
                 if task.get('DesiredState') != 'running'
-                and _task_state(task) in _ENDED_STATES
+                and _task_state(task) in ENDED_TASK_STATES
                 and _comparable_task_spec(task.get('Spec')) == template
             ),
             key=lambda task: (task.get('Status') or {}).get('Timestamp') or '',
@@ -666,7 +681,7 @@ class Rollout:
         if reason:
             text += ' (%s)' % reason
         exit_code = (status.get('ContainerStatus') or {}).get('ExitCode')
-        if exit_code and status.get('State') in _ENDED_STATES:
+        if exit_code and status.get('State') in ENDED_TASK_STATES:
             text += ', exit code %d' % exit_code
         if task in outdated:
             text += ', previous spec'

@@ -21,6 +21,7 @@ from fractions import Fraction
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.compose import ComposeError
 from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
+from ansible_collections.swarmops.swarm.plugins.module_utils.networks import BUILTIN_NETWORKS
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import (
     OOM_SCORE_ADJ_API_VERSION,
     check_constraints,
@@ -34,8 +35,6 @@ STACK_NAMESPACE_LABEL = 'com.docker.stack.namespace'
 STACK_IMAGE_LABEL = 'com.docker.stack.image'
 DEFAULT_NETWORK = 'default'
 DEFAULT_NETWORK_DRIVER = 'overlay'
-# Networks every node has; a service attaches to them by name, without aliases.
-_BUILTIN_NETWORKS = ('bridge', 'host', 'none')
 _NANO = 10**9
 
 
@@ -424,7 +423,7 @@ def _network_attachments(specs, project, service_name, networks):
         target = declared.get('name') or scoped(specs.stack, key)
         attachment = dict(Target=target)
         aliases = list((entry or {}).get('aliases') or [])
-        if target not in _BUILTIN_NETWORKS and not target.startswith('container:'):
+        if target not in BUILTIN_NETWORKS and not target.startswith('container:'):
             aliases.append(service_name)
         _put(attachment, 'Aliases', aliases)
         _put(attachment, 'DriverOpts', (entry or {}).get('driver_opts'))

@@ -33,16 +33,25 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.errors import (
     refuse_newer_api,
     version_tuple,
 )
-from ansible_collections.swarmops.swarm.plugins.module_utils.networks import ServiceNetworks, remove_network_once_free
+from ansible_collections.swarmops.swarm.plugins.module_utils.networks import (
+    BUILTIN_NETWORKS,
+    ServiceNetworks,
+    remove_network_once_free,
+)
 from ansible_collections.swarmops.swarm.plugins.module_utils.placement import placement_warning
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import SERVICE_OPTIONS, mode_of
 from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
+    ENDED_TASK_STATES,
     UPDATE_IN_PROGRESS_STATES,
     UPDATE_PAUSED_STATES,
     Rollout,
+    changes_summary,
     check_published_ports,
+    dotted_get,
+    image_of,
     live_spec_of,
+    mode_summary,
     rollout_wait_argument_spec,
     stability_seconds,
 )
@@ -92,8 +101,6 @@ SWARM_STACK_ARGUMENT_SPEC.update(rollout_wait_argument_spec())
 SWARM_STACK_MODULE_KWARGS = dict(required_if=[('state', 'present', ['compose'])])
 
 _STACK_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]*$')
-_BUILTIN_NETWORKS = ('bridge', 'host', 'none')
-_ENDED_TASK_STATES = ('complete', 'shutdown', 'failed', 'rejected', 'remove', 'orphaned')
 _KINDS = ('network', 'config', 'secret')
 
 
@@ -330,7 +337,7 @@ def _looks_unfinished(service):
 
 def _check_externals(live, specs):
     for name, key in sorted(specs.external_networks.items()):
-        if name in _BUILTIN_NETWORKS or live.swarm_network(name):
+        if name in BUILTIN_NETWORKS or live.swarm_network(name):
             continue
         local = next((network for network in live.objects['network'] if network.get('Name') == name), None)
         raise SwarmError(
@@ -508,7 +515,7 @@ def _plan_service(deployment, plan, desired, service):
         plan.before.setdefault('services', {})[name] = dict(state='absent')
         plan.after.setdefault('services', {})[name] = _service_view(desired_view, _set_option_names(desired_view))
         plan.add(
-            'create service %s (%s, image %s)' % (name, _mode_summary(desired), _image_of(desired_view)),
+            'create service %s (%s, image %s)' % (name, mode_summary(desired), image_of(desired_view)),
             lambda: deployment.create_service(desired),
         )
         return True
@@ -525,12 +532,12 @@ def _plan_service(deployment, plan, desired, service):
     before = _service_view(live_view, changed)
     after = _service_view(desired_view, changed)
     if others:
-        before['other_fields'] = dict((path, _dotted_get(live_view, path)) for path in others)
-        after['other_fields'] = dict((path, _dotted_get(desired_view, path)) for path in others)
+        before['other_fields'] = dict((path, dotted_get(live_view, path)) for path in others)
+        after['other_fields'] = dict((path, dotted_get(desired_view, path)) for path in others)
     plan.before.setdefault('services', {})[name] = before
     plan.after.setdefault('services', {})[name] = after
     plan.add(
-        'update service %s: %s' % (name, _changes_summary(before, after, changed, others)),
+        'update service %s: %s' % (name, changes_summary(before, after, changed, others)),
         lambda: deployment.update_service(service, desired),
     )
     return True
@@ -540,7 +547,7 @@ def _plan_service_removal(deployment, plan, service, reason):
     name = service['Spec']['Name']
     spec = live_spec_of(service)
     plan.before.setdefault('services', {})[name] = dict(
-        state='present', image=_image_of(spec), mode=mode_of(spec.get('Mode'))
+        state='present', image=image_of(spec), mode=mode_of(spec.get('Mode'))
     )
     plan.after.setdefault('services', {})[name] = dict(state='absent')
     plan.add('remove service %s (%s)' % (name, reason), lambda: deployment.remove_service(service))
@@ -558,48 +565,6 @@ def _service_view(spec, names):
     view = dict(state='present')
     view.update(options_view(SERVICE_OPTIONS, spec, None, names))
     return view
-
-
-def _dotted_get(mapping, dotted):
-    for key in dotted.split('.'):
-        mapping = (mapping or {}).get(key)
-    return mapping
-
-
-def _changes_summary(before, after, changed, others):
-    parts = []
-    for name in changed:
-        old, new = _dotted_get(before, name), _dotted_get(after, name)
-        if isinstance(old, dict) and isinstance(new, dict):
-            # A mapping (env, labels) by the keys that changed; the diff shows the whole of it.
-            parts.extend(
-                '%s.%s %s -> %s' % (name, key, _brief(old.get(key)), _brief(new.get(key)))
-                for key in sorted(set(old) | set(new))
-                if old.get(key) != new.get(key)
-            )
-        else:
-            parts.append('%s %s -> %s' % (name, _brief(old), _brief(new)))
-    parts.extend('%s changed' % path for path in others)
-    return ', '.join(parts)
-
-
-def _brief(value):
-    if isinstance(value, list) and value and all(isinstance(item, dict) and 'source' in item for item in value):
-        value = [item['source'] for item in value]  # configs and secrets by name; the diff has the rest
-    text = value if isinstance(value, str) else '%r' % (value,)
-    return text if len(text) <= 60 else text[:57] + '...'
-
-
-def _mode_summary(spec):
-    mode = mode_of(spec.get('Mode'))
-    if mode == 'replicated':
-        replicas = (spec['Mode'].get('Replicated') or {}).get('Replicas', 1)
-        return 'replicated, %d replica%s' % (replicas, '' if replicas == 1 else 's')
-    return mode
-
-
-def _image_of(spec):
-    return ((spec.get('TaskTemplate') or {}).get('ContainerSpec') or {}).get('Image')
 
 
 # -- cleaning up -------------------------------------------------------------------------------
@@ -718,10 +683,10 @@ class _Deployment:
         compose image is what the service was deployed with, else the compose image, pinned to its registry
         digest when resolve_image asks for it."""
         resolve = self.params['resolve_image']
-        image = _image_of(desired)
+        image = image_of(desired)
         live_spec = live_spec_of(service) if service else {}
         deployed_with = (live_spec.get('Labels') or {}).get(STACK_IMAGE_LABEL)
-        live_image = _image_of(live_spec)
+        live_image = image_of(live_spec)
         if (
             service is not None
             and resolve != 'always'
@@ -825,7 +790,7 @@ class _Deployment:
         if current is not None:
             template['ForceUpdate'] = (current['Spec'].get('TaskTemplate') or {}).get('ForceUpdate') or 0
         for attachment in template.get('Networks') or []:
-            if attachment['Target'] not in _BUILTIN_NETWORKS:
+            if attachment['Target'] not in BUILTIN_NETWORKS:
                 attachment['Target'] = self._id('network', attachment['Target'])
         container = template['ContainerSpec']
         for kind in ('Config', 'Secret'):
@@ -914,7 +879,7 @@ class _Deployment:
             task
             for task in tasks
             if task.get('ServiceID') in self._removed_service_ids
-            and (task.get('Status') or {}).get('State') not in _ENDED_TASK_STATES
+            and (task.get('Status') or {}).get('State') not in ENDED_TASK_STATES
         ]
         return not remaining, '%d tasks still running' % len(remaining)
 

@@ -135,7 +135,7 @@ def test_a_changed_config_file_rolls_out_a_new_version_and_removes_the_old_one(s
     assert new_version.startswith('lc_site-') and len(new_version) == len('lc_site-') + 12
     assert result['actions'] == [
         'create config %s (new content of configs.site, replacing lc_site)' % new_version,
-        "update service lc_web: configs ['lc_site'] -> ['%s']" % new_version,
+        'update service lc_web: configs ["lc_site"] -> ["%s"]' % new_version,
         'remove config lc_site (an old version of lc_site)',
     ]
     assert names(stack_swarm, 'config', 'lc') == [new_version]
@@ -426,7 +426,7 @@ def test_compose_files_on_the_controller_deploy_their_config_and_secret_files_wh
     new_version = predicted['stack']['configs']['site']
     assert predicted['actions'] == [
         'create config %s (new content of configs.site, replacing ctl_site)' % new_version,
-        "update service ctl_web: configs ['ctl_site'] -> ['%s']" % new_version,
+        'update service ctl_web: configs ["ctl_site"] -> ["%s"]' % new_version,
         'remove config ctl_site (an old version of ctl_site)',
     ]
     output = run_very_verbose(stack_swarm, args)

@@ -12,7 +12,9 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
     SWARM_SERVICE_ARGUMENT_SPEC,
     Rollout,
     ServiceReferences,
+    changes_summary,
     check_published_ports,
+    mode_summary,
     plan_service,
     service_options_of,
 )
@@ -499,9 +501,7 @@ def test_without_wait_it_is_created_with_a_warning_and_a_run_that_changes_nothin
     predicted = plan_service(engine, params(wait=False, **PCI))
     created = apply(engine, wait=False, **PCI)
     assert (
-        predicted.summaries
-        == created.summaries
-        == ['create service pci (replicated, 1 replicas, image swarmops/web:1)']
+        predicted.summaries == created.summaries == ['create service pci (replicated, 1 replica, image swarmops/web:1)']
     )
     assert predicted.warnings == created.warnings == [PCI_WARNING]
     assert engine.service_named('pci')['Spec']['TaskTemplate']['Placement'] == {
@@ -586,3 +586,33 @@ def test_a_service_read_as_options_names_its_networks_configs_and_secrets():
     assert [item['source'] for item in options['configs']] == ['web_conf']
     assert [item['source'] for item in options['secrets']] == ['web_secret']
     assert ': null' not in json.dumps(options)  # unset options are left out, not returned as null
+
+
+@pytest.mark.parametrize(
+    'mode, summary',
+    [
+        ({'Replicated': {'Replicas': 1}}, 'replicated, 1 replica'),
+        ({'Replicated': {'Replicas': 3}}, 'replicated, 3 replicas'),
+        ({'Replicated': {}}, 'replicated, 1 replica'),
+        ({'ReplicatedJob': {'TotalCompletions': 1}}, 'replicated-job, 1 completion'),
+        ({'ReplicatedJob': {'TotalCompletions': 4}}, 'replicated-job, 4 completions'),
+        ({'Global': {}}, 'global'),
+    ],
+)
+def test_a_service_mode_reads_the_same_in_both_modules_actions(mode, summary):
+    assert mode_summary({'Mode': mode}) == summary
+
+
+def test_a_change_reads_by_option_a_mapping_by_key_and_long_values_cut():
+    before = {'env': {'A': '1', 'KEEP': 'x'}, 'replicas': 2, 'command': ['sleep', '1' * 100], 'secrets': None}
+    after = {
+        'env': {'A': '2', 'KEEP': 'x', 'B': '3'},
+        'replicas': 3,
+        'command': ['sleep', '2'],
+        'secrets': [{'source': 'db_password', 'target': 'pw'}],
+    }
+    summary = changes_summary(before, after, ['env', 'replicas', 'command', 'secrets'], ['TaskTemplate.Runtime'])
+    assert summary == (
+        'env.A 1 -> 2, env.B None -> 3, replicas 2 -> 3, command ["sleep", "%s... -> ["sleep", "2"], '
+        'secrets None -> ["db_password"], TaskTemplate.Runtime changed' % ('1' * 66)
+    )

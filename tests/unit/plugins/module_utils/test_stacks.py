@@ -40,7 +40,8 @@ def fast(monkeypatch):
 
 
 def truncated(text):
-    return text if len(text) <= 60 else text[:57] + '...'
+    """A long value as ``actions`` shows it: the first 77 characters and an ellipsis."""
+    return text if len(text) <= 80 else text[:77] + '...'
 
 
 @pytest.fixture
@@ -221,7 +222,7 @@ def test_a_changed_config_gets_a_new_version_and_the_old_one_goes_once_unused(pr
     assert is_version_of(new_name, 'shop_site') and new_name != 'shop_site'
     assert plan.summaries == [
         'create config %s (new content of configs.site, replacing shop_site)' % new_name,
-        'update service shop_web: configs [\'shop_site\'] -> [\'%s\']' % new_name,
+        'update service shop_web: configs ["shop_site"] -> ["%s"]' % new_name,
         'remove config shop_site (an old version of shop_site)',
     ]
     assert engine.writes() == ['config_create', 'service_update', 'config_remove']
@@ -453,7 +454,7 @@ def test_resolve_image_pins_digests_and_platforms_and_always_follows_a_moved_tag
         % (
             truncated('swarmops/web:1@sha256:' + 'b' * 64),
             truncated('swarmops/web:1@sha256:' + 'c' * 64),
-            [dict(architecture='amd64', os='linux')],
+            '[{"architecture": "amd64", "os": "linux"}]',
         )
     ]
 
@@ -606,7 +607,7 @@ def test_a_move_from_the_host_network_to_an_overlay_shows_both_by_name():
     plan = plan_stack(engine, params(name='mon', compose=[moved]))
     assert plan.summaries == [
         'create network mon_default (overlay)',
-        "update service mon_agent: networks ['host'] -> [{'name': 'mon_default', 'aliases': ['agent']}]",
+        'update service mon_agent: networks ["host"] -> [{"aliases": ["agent"], "name": "mon_default"}]',
     ]
 
 
