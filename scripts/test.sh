@@ -6,7 +6,7 @@
 #                (tests/integration/roles/test_swarm_engine.py), and docs/tutorial.md run as written on six bare hosts
 #   modules      the unit tests, the sandbox's and the benchmark's own tests, and the other modules' integration tests
 #                against a real 3-manager + 2-worker sandbox of Docker 20.10 (bookworm), which the tests start and
-#                remove themselves
+#                remove themselves; then the rolling maintenance playbook (maintain_nodes.yml)
 #   paths        the other integration tests (playbooks, the swarm_monitoring role's dashboard queries and alerts,
 #                Galaxy installs, AWX jobs, SDK versions, a cluster of mixed engine versions) on another sandbox;
 #                then the modules whose behaviour depends on the engine (services, stacks, CA, autolock, nodes)
@@ -61,10 +61,13 @@ object_module_tests=(
     tests/integration/plugins/modules/test_swarm_network.py
 )
 
+# The rolling maintenance playbook's tests (6-9 minutes) run in the modules stream, the shortest of the others.
+maintenance_tests=tests/integration/playbooks/test_maintain_nodes.py
+
 modules() {
     local ignored=("${object_module_tests[@]/#/--ignore=}")
     SWARMOPS_IT_PREFIX=swarmops-it-modules .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
-        tests/unit tests/sandbox tests/bench tests/integration/plugins "${ignored[@]}"
+        tests/unit tests/sandbox tests/bench tests/integration/plugins "${ignored[@]}" "$maintenance_tests"
 }
 
 # engine_on RELEASE: the swarm_engine role's tests on bare hosts of one Debian release (bookworm or trixie).
@@ -90,6 +93,7 @@ paths_then_newer_engine() {
     local status=0
     SWARMOPS_IT_PREFIX=swarmops-it-paths .venv/bin/python -m pytest -p no:cacheprovider --durations=15 \
         tests/integration --ignore=tests/integration/plugins --ignore=tests/integration/test_molecule.py \
+        --ignore="$maintenance_tests" \
         --ignore=tests/integration/reliability --ignore=tests/integration/roles/test_swarm_engine.py \
         --ignore=tests/integration/test_tutorial.py || status=$?
     echo "== The engine-dependent module tests on Docker 26.1 (trixie)"
