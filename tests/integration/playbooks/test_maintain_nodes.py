@@ -69,7 +69,7 @@ def swarm(tmp_path_factory):
 
 
 def running_tasks(swarm, manager, service):
-    rc, stdout, _ = swarm.sandbox.exec(
+    rc, stdout, _stderr = swarm.sandbox.exec(
         manager,
         "docker service ps %s --filter desired-state=running --format '{{.CurrentState}}'" % service,
         timeout=20,
