@@ -50,8 +50,12 @@ services:
 
 # The docker_api connection now and then loses the output of a command on a heavily loaded machine (community.docker
 # issue 644, open): Ansible then reports a node that answers as unreachable, most often because it could not make
-# its temporary folder there. Only that, a host that is up reported unreachable, makes a run be repeated, once: a
+# its temporary folder there (reported unreachable, or as that failed task). Only that makes a run be repeated, once: a
 # second run of these playbooks converges as the first would, and its recap is the one asserted on.
+# The same loss reported as a failed task, when the temporary folder's command returned nothing.
+LOST_EXEC_OUTPUT = 'failed to resolve remote temporary directory from'
+
+
 def playbook(swarm, name, down=(), **variables):
     """Run playbooks/NAME.yml with the hosts in DOWN stopped; return (returncode, output, the output's words on one
     line: the yaml callback wraps long messages)."""
@@ -59,8 +63,8 @@ def playbook(swarm, name, down=(), **variables):
     arguments = (swarm.inventory, PLAYBOOKS / (name + '.yml'), '-e', json.dumps(variables))
     returncode, output = run_playbook(*arguments, check=False)
     lost = unreachable_though_up(output, down)
-    if lost:
-        print('%s: %s reported unreachable though up (community.docker issue 644); running it again' % (name, lost))
+    if lost or LOST_EXEC_OUTPUT in output:
+        print('%s: a command\'s output was lost on %s (community.docker issue 644); running it again' % (name, lost))
         print('\n'.join(unreachable_lines(output)))
         returncode, output = run_playbook(*arguments, check=False)
     return returncode, output, ' '.join(output.split())
