@@ -2,7 +2,8 @@
 """playbooks/maintain_nodes.yml on a real sandbox of 3 managers and 2 workers with autolock on: a rolling engine
 restart of every node (workers first, the leader last, each manager unlocked after its restart), the operator's own
 task file, a run that stops at a failing host and a re-run that continues the round, and the refusals before any
-drain (a global service that only one node may run, a manager the quorum needs)."""
+drain (a global service that only one node may run, a manager without the unlock key, a manager the quorum
+needs)."""
 
 import json
 import os
@@ -161,8 +162,9 @@ def test_a_failing_host_stops_the_round_and_a_rerun_continues_it(swarm):
     variables = dict(
         maintain_hosts='workers', maintain_action='tasks', maintain_tasks=str(swarm.files / 'operator.yml')
     )
+    report_file = swarm.files / 'failed-round.json'
 
-    returncode, output = maintain(swarm, check=False, **variables)
+    returncode, output = maintain(swarm, check=False, maintain_report_file=str(report_file), **variables)
 
     assert returncode != 0
     assert 'The maintenance stopped at worker2: the step "Fail where the flag says so" failed' in output, output
@@ -172,6 +174,14 @@ def test_a_failing_host_stops_the_round_and_a_rerun_continues_it(swarm):
     assert swarm.sh('worker1', 'cat /tmp/maintain-marker').split() == ['drain']
     assert swarm.sh('worker2', 'cat /tmp/maintain-marker').split() == ['drain']
     assert (swarm.files / 'round.done').read_text().split() == ['worker1']
+    # The failed run reports the host done before the failure, and the failure.
+    report = json.loads(report_file.read_text())
+    assert [host['host'] for host in report['hosts']] == ['worker1'], report
+    assert float(report['hosts'][0]['drain_seconds']) >= 0, report
+    failed = report['failed']
+    assert (failed['host'], failed['step']) == ('worker2', 'Fail where the flag says so'), report
+    assert failed['drained'] in (True, 'True'), report
+    assert failed['node_id'] == node_ids(swarm, 'manager1')['worker2'], report
 
     swarm.sh('worker2', 'rm /tmp/maintain-fail')
     maintain(swarm, **variables)
@@ -205,6 +215,29 @@ def test_refuses_to_drain_the_only_node_a_global_service_may_run_on(swarm):
         assert running_tasks(swarm, 'manager1', 'pinned') == 1
     finally:
         swarm.sh('manager1', 'docker service rm pinned')
+
+
+def test_refuses_to_restart_a_manager_under_autolock_without_the_unlock_key(swarm):
+    follower = next(manager for manager in swarm.managers if manager != leader(swarm))
+    engine_before = swarm.sh(follower, 'pidof dockerd')
+
+    returncode, output = maintain(
+        swarm,
+        check=False,
+        maintain_hosts=follower,
+        maintain_action='restart_engine',
+        maintain_engine_tasks=str(swarm.files / 'restart.yml'),
+    )
+
+    assert returncode != 0
+    refusal = (
+        'Refused before draining %s: the swarm has autolock on, so a manager comes back locked from restart_engine'
+    )
+    assert refusal % follower in output, output
+    assert 'Set maintain_unlock_key' in output, output
+    assert swarm.node_list('manager1')[follower]['availability'] == 'Active'
+    assert swarm.sh(follower, 'pidof dockerd') == engine_before, 'the engine was restarted'
+    assert swarm.sh(follower, "docker info --format '{{.Swarm.LocalNodeState}}'") == 'active'
 
 
 def test_refuses_a_manager_the_quorum_needs(swarm):
