@@ -6,8 +6,10 @@ before left: check mode on the fresh hosts predicts the installs and changes not
 as the source, whose files the `repository` entry point writes as Docker documents them), a real run gives engines
 that answer, run again it changes nothing and check mode agrees, a pinned version is held and a pin that differs
 from the installed engine is refused, a daemon.json option restarts the engines one host at a time (workers first,
-the leader last) while the swarm keeps its quorum and its replicas and a key the role does not manage survives, and
-live-restore is refused before anything changes. Every assertion is on the hosts' own state: systemctl, dpkg, the
+the leader last) while the swarm keeps its quorum and its replicas and a key the role does not manage survives (with
+autolock on: without the unlock key the first manager is refused before its restart; with it each manager is
+unlocked before the next goes down), live-restore is refused before anything changes, and a host rebooted by
+maintain_nodes comes back with its engine in the swarm (Debian 12 only). Every assertion is on the hosts' own state: systemctl, dpkg, the
 docker CLI inside the nodes, the files.
 """
 
@@ -103,6 +105,10 @@ def installed(hosts, name, package):
 
 def daemon_json(hosts, name):
     return json.loads(hosts.sh(name, 'cat /etc/docker/daemon.json'))
+
+
+def local_node_state(hosts, name):
+    return hosts.sh(name, "docker info --format '{{.Swarm.LocalNodeState}}'")
 
 
 def engine_run(hosts, name):
@@ -234,7 +240,13 @@ def test_a_daemon_option_restarts_the_engines_one_at_a_time_keeping_quorum_repli
 ):
     for name in all_hosts(hosts):
         hosts.sh(name, 'echo \'{"max-concurrent-downloads": 4}\' > /etc/docker/daemon.json && systemctl restart docker')
-    assert_no_failure(run_playbook(hosts.inventory, REPO_ROOT / 'playbooks' / 'cluster.yml')[1])
+    # With autolock on: each manager comes back locked from its restart and must be unlocked before the next one.
+    cluster = run_playbook(
+        hosts.inventory, REPO_ROOT / 'playbooks' / 'cluster.yml', '-e', 'swarm_cluster_autolock_managers=true'
+    )
+    assert_no_failure(cluster[1])
+    unlock_key = hosts.sh('manager1', 'docker swarm unlock-key -q')
+    assert unlock_key.startswith('SWMKEY-'), 'autolock is not on'
     hosts.sh(
         'manager1',
         'docker service create --detach=false --quiet --name spread --replicas %d --replicas-max-per-node 1 '
@@ -275,17 +287,29 @@ def test_a_daemon_option_restarts_the_engines_one_at_a_time_keeping_quorum_repli
     sampler = threading.Thread(target=sample)
     sampler.start()
     try:
-        applied = run_role(hosts, playbooks, variables=variables)[1]
+        # Without the key the worker restarts, and the first manager is refused before its restart: none is locked.
+        refused = run_role(hosts, playbooks, variables=variables, check=False)[1]
+        runs_refused = dict((name, engine_run(hosts, name)) for name in all_hosts(hosts))
+        swarm_states = dict((name, local_node_state(hosts, name)) for name in all_hosts(hosts))
+        applied = run_role(hosts, playbooks, variables=dict(variables, swarm_engine_unlock_key=unlock_key))[1]
     finally:
         finished = time.monotonic()
         done.set()
         sampler.join()
 
     assert_no_failure(predicted)
+    order = ['worker1'] + sorted(name for name in hosts.managers if name != leader) + [leader]
+    assert sum(counters['failed'] for counters in recap(refused).values()) == 1, refused
+    refusal = '%s is a manager of a swarm with autolock on: after its restart it would stay locked' % order[1]
+    assert refusal in flat(refused), refused
+    assert 'Set swarm_engine_unlock_key' in flat(refused), refused
+    assert runs_refused['worker1'] != runs_before['worker1'], 'the worker was not restarted'
+    assert all(runs_refused[name] == runs_before[name] for name in hosts.managers), (runs_before, runs_refused)
+    assert set(swarm_states.values()) == {'active'}, swarm_states
     assert_no_failure(applied)
+    assert unlock_key not in applied, 'the unlock key was shown'
     # Check mode shows the daemon.json change and the restart it implies (workers first, the leader last), and
     # restarts nothing itself.
-    order = ['worker1'] + sorted(name for name in hosts.managers if name != leader) + [leader]
     assert 'a real run restarts the engines of %s, one host at a time' % ', '.join(order) in flat(predicted)
     assert all(count >= 2 for count in changes(predicted).values()), predicted  # daemon.json, the restart to come
     for name in all_hosts(hosts):
@@ -309,6 +333,10 @@ def test_a_daemon_option_restarts_the_engines_one_at_a_time_keeping_quorum_repli
     assert min(running for running, _reachable in answers) >= REPLICAS - 1, answers
     nodes = hosts.node_list('manager1')
     assert len(nodes) == len(all_hosts(hosts)) and all(node['status'] == 'Ready' for node in nodes.values()), nodes
+    # Every manager came back locked from its restart and was unlocked before the next one went down.
+    assert dict((name, local_node_state(hosts, name)) for name in all_hosts(hosts)) == dict.fromkeys(
+        all_hosts(hosts), 'active'
+    )
 
     again = run_role(hosts, playbooks, variables=variables)[1]
     checked_again = run_role(hosts, playbooks, '--check', variables=variables)[1]
@@ -328,3 +356,54 @@ def test_live_restore_is_refused_before_anything_changes(hosts, playbooks):
     assert 'daemon.json option live-restore: true (from swarm_engine_daemon_options on' in flat(output)
     assert dict((name, daemon_json(hosts, name)) for name in all_hosts(hosts)) == before
     assert dict((name, engine_run(hosts, name)) for name in all_hosts(hosts)) == runs_before
+
+
+# PID 1's start, in clock ticks since the kernel booted: a node container shares its host's kernel (and boot_id), but
+# its systemd starts anew with each reboot of the container.
+BOOT_TIME_COMMAND = "awk '{print $22}' /proc/1/stat"
+
+
+def test_a_rebooted_host_comes_back_with_its_engine_in_the_swarm_and_a_manager_unlocked(hosts, tmp_path):
+    """maintain_nodes' reboot on the hosts the role installed: the engine it enabled starts at boot, the node rejoins,
+    and a manager that autolock left locked is unlocked. A reboot is the same on both releases: once is enough."""
+    if hosts.suite != 'bookworm':
+        pytest.skip('the reboot runs on the Debian 12 hosts only')
+    # With a node drained, three nodes remain for the replicas (at most one per node).
+    hosts.sh('manager1', 'docker service scale --detach=false spread=%d' % (REPLICAS - 1))
+    unlock_key = hosts.sh('manager1', 'docker swarm unlock-key -q')
+    leader = [name for name, node in hosts.node_list('manager1').items() if node['manager_status'] == 'Leader'][0]
+    follower = sorted(name for name in hosts.managers if name != leader)[0]
+    rebooted = ['worker1', follower]
+    boots = dict((name, hosts.sh(name, BOOT_TIME_COMMAND)) for name in all_hosts(hosts))
+    ids = dict((name, node['id']) for name, node in hosts.node_list('manager1').items())
+    report_file = tmp_path / 'report.json'
+    variables = {
+        'maintain_hosts': ':'.join(rebooted),
+        'maintain_action': 'reboot',
+        'maintain_become': False,  # root through docker exec
+        'maintain_reboot_boot_time_command': BOOT_TIME_COMMAND,
+        'maintain_unlock_key': unlock_key,
+        'maintain_report_file': str(report_file),
+        'maintain_state_file': str(tmp_path / 'round.done'),
+    }
+
+    rc, output = run_playbook(
+        hosts.inventory, REPO_ROOT / 'playbooks' / 'maintain_nodes.yml', '-e', json.dumps(variables), check=False
+    )
+
+    assert rc == 0, output
+    assert unlock_key not in output, 'the unlock key was shown'
+    after = dict((name, hosts.sh(name, BOOT_TIME_COMMAND)) for name in all_hosts(hosts))
+    assert [name for name in all_hosts(hosts) if after[name] != boots[name]] == sorted(rebooted), (boots, after)
+    assert hosts.sh(follower, 'systemctl is-active docker') == 'active'
+    assert local_node_state(hosts, follower) == 'active', 'the rebooted manager is still locked'
+    nodes = hosts.node_list('manager1')
+    assert dict((name, node['id']) for name, node in nodes.items()) == ids, nodes
+    assert all(node['status'] == 'Ready' and node['availability'] == 'Active' for node in nodes.values()), nodes
+    report = json.loads(report_file.read_text())
+    assert [host['host'] for host in report['hosts']] == rebooted, report  # the worker first
+    assert all(host['engine_version_before'] == host['engine_version_after'] for host in report['hosts']), report
+    running = hosts.sh(
+        'manager1', "docker service ps spread --filter desired-state=running --format '{{.CurrentState}}'"
+    )
+    assert sum(line.startswith('Running') for line in running.splitlines()) == REPLICAS - 1, running
