@@ -107,6 +107,12 @@ def daemon_json(hosts, name):
     return json.loads(hosts.sh(name, 'cat /etc/docker/daemon.json'))
 
 
+def node_ids(hosts):
+    return dict(
+        line.split() for line in hosts.sh('manager1', "docker node ls --format '{{.Hostname}} {{.ID}}'").splitlines()
+    )
+
+
 def local_node_state(hosts, name):
     return hosts.sh(name, "docker info --format '{{.Swarm.LocalNodeState}}'")
 
@@ -375,7 +381,7 @@ def test_a_rebooted_host_comes_back_with_its_engine_in_the_swarm_and_a_manager_u
     follower = sorted(name for name in hosts.managers if name != leader)[0]
     rebooted = ['worker1', follower]
     boots = dict((name, hosts.sh(name, BOOT_TIME_COMMAND)) for name in all_hosts(hosts))
-    ids = dict((name, node['id']) for name, node in hosts.node_list('manager1').items())
+    ids = node_ids(hosts)
     report_file = tmp_path / 'report.json'
     variables = {
         'maintain_hosts': ':'.join(rebooted),
@@ -397,8 +403,8 @@ def test_a_rebooted_host_comes_back_with_its_engine_in_the_swarm_and_a_manager_u
     assert [name for name in all_hosts(hosts) if after[name] != boots[name]] == sorted(rebooted), (boots, after)
     assert hosts.sh(follower, 'systemctl is-active docker') == 'active'
     assert local_node_state(hosts, follower) == 'active', 'the rebooted manager is still locked'
+    assert node_ids(hosts) == ids
     nodes = hosts.node_list('manager1')
-    assert dict((name, node['id']) for name, node in nodes.items()) == ids, nodes
     assert all(node['status'] == 'Ready' and node['availability'] == 'Active' for node in nodes.values()), nodes
     report = json.loads(report_file.read_text())
     assert [host['host'] for host in report['hosts']] == rebooted, report  # the worker first
