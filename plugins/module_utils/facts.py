@@ -19,6 +19,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import (
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import options_view
 from ansible_collections.swarmops.swarm.plugins.module_utils.stack_translate import STACK_NAMESPACE_LABEL
+from ansible_collections.swarmops.swarm.plugins.module_utils.wait import task_name
 
 SWARM_INFO_ARGUMENT_SPEC = dict(
     nodes=dict(type='bool', default=False),
@@ -167,12 +168,6 @@ def _port_facts(port):
         published_port=port.get('PublishedPort'),
         publish_mode=port.get('PublishMode', 'ingress'),
     )
-
-
-def task_name(task, service_name):
-    """The name the docker CLI shows: service.slot for replicated tasks, service.node-id for global ones."""
-    suffix = task.get('Slot') or task.get('NodeID') or task.get('ID')
-    return '%s.%s' % (service_name or task.get('ServiceID'), suffix)
 
 
 def task_facts(task, service_names=None, node_hostnames=None):

@@ -8,7 +8,7 @@ The live state is read with one list call per kind of object; every comparison h
 redeploy that changes nothing costs four API calls whatever the number of services. Services are compared with
 swarm_service's option declarations (engine defaults, order-free lists, images by name and tag), after the IDs a
 live spec holds are replaced by object names; the fields no option declares are compared as they are. The
-convergence of created and updated services is awaited with swarm_service's :class:`Rollout`.
+convergence of created and updated services is awaited with the waiting layer's :class:`Rollout` (wait.py).
 
 Configs and secrets cannot change in Swarm. When the content of one changes, the planner creates a new version
 named ``<name>-<12 hex digits of its content digest>``, points the services at it and, once they converged,
@@ -42,18 +42,12 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.placement import pl
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
 from ansible_collections.swarmops.swarm.plugins.module_utils.service_spec import SERVICE_OPTIONS, mode_of
 from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
-    ENDED_TASK_STATES,
-    UPDATE_IN_PROGRESS_STATES,
-    UPDATE_PAUSED_STATES,
-    Rollout,
     changes_summary,
     check_published_ports,
     dotted_get,
     image_of,
     live_spec_of,
     mode_summary,
-    rollout_wait_argument_spec,
-    stability_seconds,
 )
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     changed_options,
@@ -80,7 +74,15 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.swarm_objects impor
     update_labels,
     version_name,
 )
-from ansible_collections.swarmops.swarm.plugins.module_utils.wait import wait_until
+from ansible_collections.swarmops.swarm.plugins.module_utils.wait import (
+    UPDATE_IN_PROGRESS_STATES,
+    UPDATE_PAUSED_STATES,
+    Rollout,
+    Waits,
+    rollout_wait_argument_spec,
+    stability_seconds,
+    tasks_stopped,
+)
 
 SWARM_STACK_ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True),
@@ -673,8 +675,7 @@ class _Deployment:
         self._result_names = None
         self._resolved_images = {}
         self.warnings = []
-        self.waited_seconds = 0.0
-        self.waited_for = []
+        self.waits = Waits()
 
     # -- images --
 
@@ -779,8 +780,8 @@ class _Deployment:
             getattr(self.client, kind + '_remove')(object_id(item), name)
             return
         # A network stays in use until the tasks that were attached to it are gone.
-        self.waited_seconds += remove_network_once_free(self.client, object_id(item), name, self.params['wait_timeout'])
-        self.waited_for.append('network %s to be gone' % name)
+        waited = remove_network_once_free(self.client, object_id(item), name, self.params['wait_timeout'])
+        self.waits.add(waited, 'network %s to be gone' % name)
 
     def _payload(self, desired, current):
         """The spec sent to the engine: names turned into IDs, the live ForceUpdate kept (a stack deploy forces
@@ -824,11 +825,19 @@ class _Deployment:
             return
         self._settled = True
         if self._rollouts:
-            self._wait_for_rollouts()
+            self.waits.rollouts(
+                self._rollouts,
+                self.params['wait_timeout'],
+                'the services of stack %s to converge' % self.live.stack,
+                stack=self.live.stack,
+            )
         if self._removed_service_ids:
-            what = 'the tasks of the removed services of stack %s to stop' % self.live.stack
-            self.waited_seconds += wait_until(self._removed_tasks_gone, self.params['wait_timeout'], what)[1]
-            self.waited_for.append(what)
+            stack_tasks = {'label': '%s=%s' % (STACK_NAMESPACE_LABEL, self.live.stack)}
+            self.waits.until(
+                lambda: tasks_stopped(self.client.tasks(stack_tasks), self._removed_service_ids),
+                self.params['wait_timeout'],
+                'the tasks of the removed services of stack %s to stop' % self.live.stack,
+            )
 
     def settle_unchanged(self, names):
         """A deploy that changes nothing still returns only once the stack's services run as declared: an earlier
@@ -847,42 +856,6 @@ class _Deployment:
                 self._rollouts[name] = rollout
         self.settle()
 
-    def _wait_for_rollouts(self):
-        pending = dict(self._rollouts)
-        progress = {}
-
-        def check():
-            for name, rollout in sorted(pending.items()):
-                try:
-                    done, status = rollout.check()
-                except EngineError:
-                    raise  # as it is: wait_until rides through the answers of a swarm without a leader
-                except SwarmError as error:
-                    raise SwarmError('Stack %s: %s' % (self.live.stack, error), **error.details)
-                if done:
-                    del pending[name]
-                else:
-                    progress[name] = status
-            return not pending, '; '.join('%s: %s' % (name, progress[name]) for name in sorted(pending))
-
-        try:
-            wait_until(check, self.params['wait_timeout'], 'the services of stack %s to converge' % self.live.stack)
-            self.waited_for.extend(
-                'service %s: %s' % (name, rollout.outcome) for name, rollout in sorted(self._rollouts.items())
-            )
-        finally:
-            self.waited_seconds += max(rollout.elapsed() for rollout in self._rollouts.values())
-
-    def _removed_tasks_gone(self):
-        tasks = self.client.tasks({'label': '%s=%s' % (STACK_NAMESPACE_LABEL, self.live.stack)}) or []
-        remaining = [
-            task
-            for task in tasks
-            if task.get('ServiceID') in self._removed_service_ids
-            and (task.get('Status') or {}).get('State') not in ENDED_TASK_STATES
-        ]
-        return not remaining, '%d tasks still running' % len(remaining)
-
     # -- result --
 
     def result_names(self, specs, chosen):
@@ -891,7 +864,7 @@ class _Deployment:
     def report(self, check_mode):
         if not check_mode:
             self.settle()
-        result = dict(waited_seconds=round(self.waited_seconds, 1), waited_for=self.waited_for, stack=None)
+        result = dict(self.waits.result(), stack=None)
         if self._result_names is None:
             return result
         specs, chosen = self._result_names

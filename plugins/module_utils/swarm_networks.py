@@ -27,11 +27,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.networks import (
     remove_network_once_free,
 )
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
-from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
-    live_spec_of,
-    rollout_wait_argument_spec,
-    stability_seconds,
-)
+from ansible_collections.swarmops.swarm.plugins.module_utils.services import live_spec_of
 from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     SpecOption,
     apply_to_spec,
@@ -42,6 +38,11 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
     options_view,
 )
 from ansible_collections.swarmops.swarm.plugins.module_utils.swarm_objects import update_service_and_wait
+from ansible_collections.swarmops.swarm.plugins.module_utils.wait import (
+    Waits,
+    rollout_wait_argument_spec,
+    stability_seconds,
+)
 
 ENCRYPTED_OPTION = 'encrypted'
 # Driver options the engine adds on its own (the VXLAN IDs of an overlay network): not the task's to manage.
@@ -452,17 +453,13 @@ class _NetworkRun:
         self.result_view = None
         self.detached = []
         self.reattached = []
-        self.waited_seconds = 0.0
-        self.waited_for = []
+        self.waits = Waits()
 
     def _service(self, name):
         return next(service for service in self.services if service['Spec']['Name'] == name)
 
     def _update(self, name, change, what):
-        outcome, seconds = update_service_and_wait(self.client, self.params, self._service(name), change, what)
-        self.waited_seconds += seconds
-        if outcome is not None:
-            self.waited_for.append(outcome)
+        update_service_and_wait(self.client, self.params, self._service(name), change, what, self.waits)
 
     def detach(self, name):
         old_id = self.live['Id']
@@ -488,19 +485,16 @@ class _NetworkRun:
         self._update(name, attached, 'on the new network %s' % self.name)
 
     def remove(self, network):
-        self.waited_seconds += remove_network_once_free(
-            self.client, network['Id'], self.name, self.params['wait_timeout']
-        )
+        self.waits.add(remove_network_once_free(self.client, network['Id'], self.name, self.params['wait_timeout']))
 
     def create(self, request):
         self.network_id = self.client.network_create(request)['Id']
 
     def report(self, check_mode):
         result = dict(
+            self.waits.result(),
             detached_services=list(self.detached),
             reattached_services=list(self.reattached),
-            waited_seconds=round(self.waited_seconds, 1),
-            waited_for=self.waited_for,
             network=None,
         )
         if self.params['state'] == 'present':

@@ -28,13 +28,13 @@ import re
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
-from ansible_collections.swarmops.swarm.plugins.module_utils.services import (
+from ansible_collections.swarmops.swarm.plugins.module_utils.services import live_spec_of
+from ansible_collections.swarmops.swarm.plugins.module_utils.wait import (
     Rollout,
-    live_spec_of,
+    Waits,
     rollout_wait_argument_spec,
     stability_seconds,
 )
-from ansible_collections.swarmops.swarm.plugins.module_utils.wait import wait_until
 
 SECRET_DIGEST_LABEL = 'swarmops.swarm.content-digest'
 _PBKDF2_ITERATIONS = 100000
@@ -142,11 +142,10 @@ def object_name(item):
     return item.get('Name') or (item.get('Spec') or {}).get('Name')
 
 
-def update_service_and_wait(client, params, service, change, what):
+def update_service_and_wait(client, params, service, change, what, waits):
     """Write ``change(live spec)`` to a service (read again on "update out of sequence") and, with
-    ``params['wait']``, wait until it converged; (what was waited for, or None, and the seconds waited). ``what``
-    says what the update is for, in the timeout's message. For the services swarm_secret, swarm_config and
-    swarm_network update on their own."""
+    ``params['wait']``, wait until it converged, recorded in ``waits``. ``what`` says what the update is for, in
+    the timeout's message. For the services swarm_secret, swarm_config and swarm_network update on their own."""
 
     def read_and_write():
         current = client.service_inspect(service['ID'])
@@ -154,12 +153,11 @@ def update_service_and_wait(client, params, service, change, what):
 
     client.retry_out_of_sequence(read_and_write)
     if not params['wait']:
-        return None, 0.0
+        return
     attempted = (client.service_inspect(service['ID'])['Spec'] or {}).get('TaskTemplate')
     rollout = Rollout(client, service['ID'], attempted_template=attempted, stability=stability_seconds(params))
     name = service['Spec']['Name']
-    wait_until(rollout.check, params['wait_timeout'], 'service %s to converge %s' % (name, what))
-    return 'service %s: %s' % (name, rollout.outcome), rollout.elapsed()
+    waits.rollouts({name: rollout}, params['wait_timeout'], 'service %s to converge %s' % (name, what))
 
 
 # -- swarm_secret and swarm_config -------------------------------------------------------------
@@ -494,8 +492,7 @@ class _ObjectRun:
         self.target_id = None
         self._target = None
         self.planned_updates = []
-        self.waited_seconds = 0.0
-        self.waited_for = []
+        self.waits = Waits()
 
     def chosen(self, name, identifier, live_object):
         self.target_name, self.target_id, self._target = name, identifier, live_object
@@ -538,17 +535,10 @@ class _ObjectRun:
         self._update_service(service, detached, 'without %s %s' % (self.kind, self.live.base))
 
     def _update_service(self, service, change, what):
-        outcome, seconds = update_service_and_wait(self.client, self.params, service, change, what)
-        self.waited_seconds += seconds
-        if outcome is not None:
-            self.waited_for.append(outcome)
+        update_service_and_wait(self.client, self.params, service, change, what, self.waits)
 
     def report(self, check_mode):
-        result = dict(
-            updated_services=list(self.planned_updates),
-            waited_seconds=round(self.waited_seconds, 1),
-            waited_for=self.waited_for,
-        )
+        result = dict(self.waits.result(), updated_services=list(self.planned_updates))
         result[self.kind] = None
         if self.params['state'] == 'present' and self.target_name is not None:
             spec = (self._target or {}).get('Spec') or {}

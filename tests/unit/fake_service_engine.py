@@ -10,13 +10,25 @@ service's tasks converge at once unless ``converge`` is off.
 import copy
 import itertools
 
-from ansible_collections.swarmops.swarm.plugins.module_utils import services, wait
+from ansible_collections.swarmops.swarm.plugins.module_utils import wait
 from ansible_collections.swarmops.swarm.plugins.module_utils.errors import EngineError
 from tests.unit.fake_engine import load_fixture
 from tests.unit.fake_networks import swarm_network
-from tests.unit.plugins.module_utils.test_wait import FakeClock
 
 REFERENCES = load_fixture('service_references.json')
+
+
+class FakeClock:
+    """A monotonic clock that moves only when slept on."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
 
 
 class FakeTime(FakeClock):
@@ -30,7 +42,6 @@ def use_fake_time(monkeypatch):
     """Waits (stability windows included) take no real time; returns the clock, which tests may advance."""
     fake = FakeTime()
     monkeypatch.setattr(wait, 'time', fake)
-    monkeypatch.setattr(services, 'time', fake)
     return fake
 
 

@@ -17,7 +17,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.nodes import (
 )
 from tests.unit.fake_nodes import NODE_IDS, SNAPSHOT, FakeCluster
 from tests.unit.read_counter import count_calls
-from tests.unit.plugins.module_utils.test_wait import FakeClock
+from tests.unit.fake_service_engine import FakeClock
 
 
 @pytest.fixture(autouse=True)
