@@ -61,7 +61,6 @@ SWARM_INFO_ARGUMENT_SPEC = dict(
 )
 
 # Task states after which a task's container is gone for good (the API's TaskState values).
-FINISHED_TASK_STATES = frozenset(['complete', 'shutdown', 'failed', 'rejected', 'remove', 'orphaned'])
 
 _SERVICE_MODES = (
     ('Replicated', 'replicated'),
@@ -117,10 +116,6 @@ def service_mode(service_spec):
         if api_name in mode:
             return name
     return None
-
-
-def is_job(service):
-    return (service_mode(service.get('Spec')) or '').endswith('-job')
 
 
 def service_facts(service):

@@ -16,15 +16,9 @@ import copy
 
 from ansible_collections.swarmops.swarm.plugins.module_utils.cluster import read_local_node
 from ansible_collections.swarmops.swarm.plugins.module_utils.errors import SwarmError
-from ansible_collections.swarmops.swarm.plugins.module_utils.facts import (
-    FINISHED_TASK_STATES,
-    hostname_of,
-    is_job,
-    node_facts,
-    task_name,
-)
+from ansible_collections.swarmops.swarm.plugins.module_utils.facts import hostname_of, node_facts
 from ansible_collections.swarmops.swarm.plugins.module_utils.plan import Plan
-from ansible_collections.swarmops.swarm.plugins.module_utils.wait import WaitTimeout, wait_until
+from ansible_collections.swarmops.swarm.plugins.module_utils.wait import WaitTimeout, node_drained, wait_until
 
 SWARM_NODE_ARGUMENT_SPEC = dict(
     node=dict(type='str', required=True),
@@ -319,35 +313,10 @@ def _change_availability(client, params, node, availability):
     _update_spec(client, node['ID'], _set('Availability', availability))
     if availability == 'drain' and params['wait']:
         wait_until(
-            lambda: _drained(client, node['ID']),
+            lambda: node_drained(client, node['ID']),
             params['wait_timeout'],
             'the tasks of replicated and global services to leave drained node %s' % _name(node),
         )
-
-
-def _drained(client, node_id):
-    """(done, what is still on the node): tasks of services (jobs excepted) that have not stopped yet.
-
-    A task counts until the orchestrator stopped wanting it (desired state) and, on a node that still reports,
-    until its container really stopped: a task told to shut down runs on through its stop grace period. A down
-    node reports nothing, so there only the desired state counts.
-    """
-    node = client.node_inspect(node_id)
-    node_reports = _get_state(node) != 'down'
-    services = dict((service['ID'], service) for service in client.services())
-    remaining = []
-    for task in client.tasks({'node': node_id}):
-        service = services.get(task.get('ServiceID'))
-        if service is None or is_job(service):
-            continue
-        observed = (task.get('Status') or {}).get('State')
-        if task.get('DesiredState') not in FINISHED_TASK_STATES or (
-            node_reports and observed not in FINISHED_TASK_STATES
-        ):
-            remaining.append('%s (task %s, %s)' % (task_name(task, service['Spec']['Name']), task['ID'], observed))
-    if not remaining:
-        return True, 'no task left'
-    return False, '%d task(s) still on the node: %s' % (len(remaining), ', '.join(sorted(remaining)))
 
 
 def _change_role(client, params, plan, node, role):

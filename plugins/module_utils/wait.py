@@ -3,11 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Waiting for the swarm to converge, for every module that waits: the wait options, one polling loop with
 timeouts that say what was awaited and what was last seen, a service's rollout (:class:`Rollout`), tasks going
-away, and the account of what a run waited for (:class:`Waits`).
+away, a drained node, and the account of what a run waited for (:class:`Waits`).
 
-The polling loop rides through the answers of a swarm electing a leader. Node drains, CA rotation, unlocking and
-networks going away wait with :func:`wait_until` and a check of their own; services, stacks and the object modules
-wait for rollouts with :meth:`Waits.rollouts`.
+The polling loop rides through the answers of a swarm electing a leader. Services, stacks and the object modules
+wait for rollouts with :meth:`Waits.rollouts`, node drains with :func:`node_drained`. CA rotation, unlocking, role
+changes and networks going away wait with :func:`wait_until` and a check that reads their own objects (ca.py,
+autolock.py, nodes.py, networks.py).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -169,6 +170,29 @@ def tasks_stopped(tasks, service_ids):
         if task.get('ServiceID') in service_ids and _task_state(task) not in ENDED_TASK_STATES
     ]
     return not active, '%d tasks still running or starting' % len(active)
+
+
+def node_drained(client, node_id):
+    """(done, what is still on the node) for a drain: tasks of services (jobs excepted) that have not stopped yet.
+
+    A task counts until the orchestrator stopped wanting it (desired state) and, on a node that still reports,
+    until its container really stopped: a task told to shut down runs on through its stop grace period. A down
+    node reports nothing, so there only the desired state counts.
+    """
+    node = client.node_inspect(node_id)
+    node_reports = (node.get('Status') or {}).get('State') != 'down'
+    services = dict((service['ID'], service) for service in client.services())
+    remaining = []
+    for task in client.tasks({'node': node_id}):
+        service = services.get(task.get('ServiceID'))
+        if service is None or mode_of((service.get('Spec') or {}).get('Mode')) in ('replicated-job', 'global-job'):
+            continue
+        observed = _task_state(task)
+        if task.get('DesiredState') not in ENDED_TASK_STATES or (node_reports and observed not in ENDED_TASK_STATES):
+            remaining.append('%s (task %s, %s)' % (task_name(task, service['Spec']['Name']), task['ID'], observed))
+    if not remaining:
+        return True, 'no task left'
+    return False, '%d task(s) still on the node: %s' % (len(remaining), ', '.join(sorted(remaining)))
 
 
 def task_name(task, service_name):
