@@ -19,7 +19,8 @@
 # Most of the integration and scenario time is spent waiting for swarms to converge, so the streams overlap well even
 # on two CPUs. The bare-host tests are split between two streams so that the streams end at about the same time
 # (measured on 2026-12-02: each release's swarm_engine tests take 15-24 minutes on a loaded machine, the tutorial 9-16).
-# Each stream's output is printed when all have finished (logs in .sandbox/test-logs/).
+# Each stream's output is printed when all have finished (logs in .sandbox/test-logs/); each pytest run ends with
+# the CPU its test modules took, on the controller and in their sandbox nodes (tests/integration/cpu_account.py).
 #
 #   scripts/test.sh                         everything, as CI runs it
 #   scripts/test.sh PYTEST_ARGUMENTS...     only `pytest PYTEST_ARGUMENTS` (e.g. one integration file), no streams
@@ -115,7 +116,10 @@ reliability_then_engine() {
 
 scenarios_then_oldest_then_objects() {
     local status=0
-    .venv/bin/python -m pytest -p no:cacheprovider --durations=0 tests/integration/test_molecule.py || status=$?
+    # The prefix names this part's own containers for the CPU account (tests/integration/cpu_account.py); the
+    # scenarios' nodes are counted by their Molecule label.
+    SWARMOPS_IT_PREFIX=swarmops-it-scenarios .venv/bin/python -m pytest -p no:cacheprovider --durations=0 \
+        tests/integration/test_molecule.py || status=$?
     echo "== The oldest ansible-core claimed by meta/runtime.yml: $(.venv-oldest/bin/ansible --version | head -n1)"
     SWARMOPS_IT_PREFIX=swarmops-it-oldest VIRTUAL_ENV="$repo_root/.venv-oldest" .venv-oldest/bin/python -m pytest \
         -p no:cacheprovider tests/unit tests/integration/playbooks/test_cluster.py || status=$?

@@ -13,11 +13,16 @@ import time
 import pytest
 
 from sandbox import Sandbox
+from tests.integration import cpu_account
 
 PREFIX = os.environ.get('SWARMOPS_IT_PREFIX', 'swarmops-it')
 # The nodes' Debian release, so their engine: bookworm's Docker 20.10 (API 1.41, the oldest the collection supports)
 # or trixie's 26.1 (API 1.45). make test runs the modules' suite on both.
 SUITE = os.environ.get('SWARMOPS_IT_SUITE', 'bookworm')
+
+
+def pytest_configure(config):
+    cpu_account.install(config, PREFIX)
 
 
 class SwarmSandbox:

@@ -9,9 +9,17 @@ import subprocess
 
 import pytest
 
+from tests.integration import cpu_account
 from tests.integration.ansible_runner import REPO_ROOT, VENV_BIN, ansible_environment
 
 SCENARIOS = sorted(path.parent.name for path in (REPO_ROOT / 'molecule').glob('*/molecule.yml'))
+
+
+@pytest.fixture(scope='module', autouse=True)
+def scenario_nodes_counted():
+    cpu_account.own_molecule_nodes(True)
+    yield
+    cpu_account.own_molecule_nodes(False)
 
 
 @pytest.mark.parametrize('scenario', SCENARIOS)
