@@ -1,9 +1,9 @@
 # -*- coding: utf-8 -*-
 """playbooks/maintain_nodes.yml on a real sandbox of 3 managers and 2 workers with autolock on: a rolling engine
 restart of every node (workers first, the leader last, each manager unlocked after its restart), the operator's own
-task file, a run that stops at a failing host and a re-run that continues the round, and the refusals before any
+task file, a run that stops at a failing host and a re-run that continues the round, the refusals before any
 drain (a global service that only one node may run, a manager without the unlock key, a manager the quorum
-needs)."""
+needs), and check mode, which refuses and plans as a run would and changes nothing."""
 
 import json
 import os
@@ -93,15 +93,68 @@ def leader(swarm):
     raise AssertionError('no manager names a leader')
 
 
-def maintain(swarm, check=True, **variables):
+def maintain(swarm, *options, check=True, **variables):
+    """maintain_nodes with these variables (and ansible-playbook ``options``); (returncode, output on one line)."""
     variables.setdefault('maintain_state_file', str(swarm.files / 'round.done'))
     variables.setdefault('maintain_timeout', 240)
     started = time.monotonic()
-    returncode, output = run_playbook(swarm.inventory, PLAYBOOK, '-e', json.dumps(variables), check=False)
+    returncode, output = run_playbook(swarm.inventory, PLAYBOOK, '-e', json.dumps(variables), *options, check=False)
     print('maintain_nodes %s took %.1f s' % (variables.get('maintain_hosts'), time.monotonic() - started))
     if check:
         assert returncode == 0, 'maintain_nodes failed (rc %d):\n%s\n%s' % (returncode, output, swarm.diagnostics())
     return returncode, ' '.join(output.split())
+
+
+def engine_starts(swarm):
+    """{node: when its container, so its engine, last started}: a restart_engine of the sandbox restarts it."""
+    return dict(
+        (node, swarm.sandbox.client.containers.get(swarm.sandbox.node(node).container).attrs['State']['StartedAt'])
+        for node in swarm.managers + swarm.workers
+    )
+
+
+def test_check_mode_refuses_and_plans_as_a_run_would_and_changes_nothing(swarm):
+    leading = leader(swarm)
+    before = (swarm.node_list('manager1'), engine_starts(swarm), swarm.sh('manager1', 'docker service ps -q web'))
+    report_file = swarm.files / 'checked.json'
+
+    returncode, output = maintain(
+        swarm,
+        '--check',
+        maintain_hosts='all',
+        maintain_action='restart_engine',
+        maintain_engine_tasks=str(swarm.files / 'restart.yml'),
+        maintain_unlock_key=swarm.unlock_key,
+        maintain_report_file=str(report_file),
+    )
+
+    said = [
+        output.index('Check mode: %s (' % node)
+        for node in WORKERS + sorted(manager for manager in swarm.managers if manager != leading) + [leading]
+    ]
+    assert said == sorted(said), 'not workers first and the leader last: %s' % output
+    follower = next(manager for manager in swarm.managers if manager != leading)
+    assert (
+        'Check mode: %s (manager, node %s) would be drained through ' % (follower, node_ids(swarm, leading)[follower])
+    ) in output, output
+    assert 'maintained (restart_engine), awaited until its engine answers and its node is Ready, unlocked if it ' in (
+        output
+    ), output
+    after = (swarm.node_list('manager1'), engine_starts(swarm), swarm.sh('manager1', 'docker service ps -q web'))
+    assert after == before, 'check mode changed the swarm'
+    assert not report_file.exists() and not (swarm.files / 'round.done').exists()
+
+    # The refusals are the real run's: without the unlock key, the first manager is refused.
+    returncode, output = maintain(
+        swarm,
+        '--check',
+        check=False,
+        maintain_hosts='managers',
+        maintain_action='restart_engine',
+        maintain_engine_tasks=str(swarm.files / 'restart.yml'),
+    )
+    assert returncode != 0 and 'Refused before draining ' in output and 'Set maintain_unlock_key' in output, output
+    assert (swarm.node_list('manager1'), engine_starts(swarm)) == before[:2]
 
 
 def test_restarts_every_engine_workers_first_leader_last_and_unlocks_the_managers(swarm):
