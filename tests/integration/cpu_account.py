@@ -60,8 +60,8 @@ class NodeCpu:
     def __init__(self, prefix):
         self.prefix = prefix
         self.molecule = False
-        self.readable = True
         self._seen = {}
+        self._unread = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._client = docker.from_env()
@@ -93,9 +93,14 @@ class NodeCpu:
                     continue
                 seconds = container_cpu_seconds(container.id)
                 if seconds is None:
-                    self.readable = False
+                    self._unread.add(container.id)  # no cgroup layout known here, or the container just went
                     continue
                 self._seen[container.id] = max(seconds, self._seen.get(container.id, 0.0))
+
+    @property
+    def readable(self):
+        """Whether every container owned was read at least once."""
+        return not self._unread - set(self._seen)
 
     def total(self):
         """The CPU seconds every owned container used, as last read (the containers already removed included)."""
@@ -144,7 +149,7 @@ class CpuAccount:
         write_line('')
         write_line(
             'CPU by test module (seconds; controller: pytest and the processes it ran; nodes: the containers of '
-            'its sandboxes%s)' % ('' if self.nodes.readable else ', not readable here: 0')
+            'its sandboxes%s)' % ('' if self.nodes.readable else '; some could not be read here')
         )
         write_line('%8s %11s %8s  %s' % ('wall', 'controller', 'nodes', 'module'))
         for module, wall, controller, nodes in sorted(self.rows, key=lambda row: -(row[2] + row[3])):
