@@ -25,8 +25,12 @@ notes:
     the managers group when it went away. The module reads the live state first and changes only what still
     differs; services, networks, configs and secrets are found by name, so nothing is created twice. A run of
     M(swarmops.swarm.swarm_service) or M(swarmops.swarm.swarm_stack) that changes nothing still waits (with
-    O(wait=true)) until the services run as declared, so it returns only once the unfinished change converged,
-    and fails like the first run if the swarm paused that update."
+    O(wait=true)) until the services run as declared, so it returns only once the unfinished change converged.
+    An update the swarm paused on failed tasks stays paused until the service is written again, even once the
+    cause is gone (a node back, an image pushed): as C(docker service update) and C(docker stack deploy) do, the
+    run writes the same spec again, which resumes the update, and reports it as a change (RV(actions) says
+    C(resume the paused update of service NAME)). If the cause is still there, the update pauses again and the
+    run fails naming the failing tasks."
   - "When most managers are down, the swarm has lost its quorum and cannot elect a leader: the module fails at
     once (a wait after 60 seconds) with a message that says so. Bring the managers back, or recover on a surviving
     manager with M(swarmops.swarm.swarm_init) and O(swarmops.swarm.swarm_init#module:force_new_cluster=true)."

@@ -40,6 +40,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.spec import (
 from ansible_collections.swarmops.swarm.plugins.module_utils.wait import (
     Rollout,
     Waits,
+    paused_update,
     rollout_wait_argument_spec,
     stability_seconds,
     tasks_stopped,
@@ -288,9 +289,16 @@ def _plan_update(client, params, service, desired, references, waits):
             lambda: _create(client, params, spec, waits),
         )
         return plan
-    if not changed and not params['force_update']:
+    paused = paused_update(service)
+    if not changed and not params['force_update'] and paused is None:
         if params['wait']:
             plan.settle = lambda: _settle(client, params, service['ID'], waits)
+        return plan
+    if not changed and not params['force_update']:
+        plan.add(
+            'resume the paused update of service %s (%s)' % (name, paused),
+            lambda: _update(client, params, service['ID'], desired, waits),
+        )
         return plan
     if changed or params['force_update']:
         what = [changes_summary(before, after, changed)] if changed else []

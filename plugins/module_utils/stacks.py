@@ -79,6 +79,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.wait import (
     UPDATE_PAUSED_STATES,
     Rollout,
     Waits,
+    paused_update,
     rollout_wait_argument_spec,
     stability_seconds,
     tasks_stopped,
@@ -524,7 +525,14 @@ def _plan_service(deployment, plan, desired, service):
     live_view = comparable_spec(live_spec_of(service), deployment.live)
     changed, others = spec_differences(live_view, desired_view)
     if not changed and not others:
-        return False
+        paused = paused_update(service)
+        if paused is None:
+            return False
+        plan.add(
+            'resume the paused update of service %s (%s)' % (name, paused),
+            lambda: deployment.update_service(service, desired),
+        )
+        return True
     if 'mode' in changed:
         raise SwarmError(
             'Service %s is %s; the compose file asks for %s. The engine cannot change the mode of a service in place: '

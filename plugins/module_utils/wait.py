@@ -43,6 +43,19 @@ UPDATE_PAUSED_STATES = ('paused', 'rollback_paused')
 _DEFAULT_STABILITY_SECONDS = 5.0
 
 
+def paused_update(service):
+    """The engine's message when the service's last update is paused on failed tasks (not its rollback), else None.
+
+    A paused update stays paused until the service is written again, even once its cause is gone (a node back, a
+    disk freed). As with ``docker service update`` and ``docker stack deploy``, writing the same spec again resumes
+    it: the modules plan that as a step of its own when the task changes nothing else.
+    """
+    update = service.get('UpdateStatus') or {}
+    if update.get('State') != 'paused':
+        return None
+    return update.get('Message') or 'update paused'
+
+
 def rollout_wait_argument_spec():
     """wait, wait_timeout and wait_stability: the options of every module that waits for service rollouts
     (swarm_service, swarm_stack, and the object modules that update the services using them)."""

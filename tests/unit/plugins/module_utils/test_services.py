@@ -243,12 +243,22 @@ def test_a_run_that_changes_nothing_waits_for_what_an_earlier_run_left_unfinishe
     assert report['waited_for'][0].startswith('service apimin: 2/2 tasks running') and report['waited_seconds'] > 0
 
 
-def test_a_run_that_changes_nothing_fails_on_the_update_an_earlier_run_left_paused(fake_time):
+def test_a_run_that_changes_nothing_resumes_the_update_an_earlier_run_left_paused(fake_time):
+    # A paused update stays paused once its cause is gone; the same spec written again resumes it, as the CLI does.
     engine = converged_engine()
-    engine.service_named('apimin')['UpdateStatus'] = {'State': 'paused', 'Message': 'update paused due to failure'}
-    with pytest.raises(SwarmError, match='Service apimin: the update is paused'):
-        apply(engine, **UNCHANGED)
-    assert plan_service(engine, params(wait=False, **UNCHANGED)).summaries == []
+    service = engine.service_named('apimin')
+    service['UpdateStatus'] = {'State': 'paused', 'Message': 'update paused due to failure'}
+    predicted = plan_service(engine, params(**UNCHANGED))
+    assert predicted.summaries == ['resume the paused update of service apimin (update paused due to failure)']
+    assert predicted.before == predicted.after
+    predicted.execute(check_mode=True)
+    assert engine.calls == []
+    plan = apply(engine, **UNCHANGED)
+    assert plan.summaries == predicted.summaries
+    (write,) = [call for call in engine.calls if call[0] == 'update']
+    assert write[1] == service['ID']
+    assert plan.report(False)['waited_for'][0].startswith('service apimin: 2/2 tasks running')
+    assert plan_service(engine, params(**UNCHANGED)).summaries == [], 'the resumed update completed'
 
 
 def test_a_waited_update_says_how_long_and_for_what(fake_time):

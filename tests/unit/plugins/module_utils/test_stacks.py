@@ -91,26 +91,18 @@ def test_a_stack_deployed_by_the_docker_cli_is_unchanged_and_costs_one_list_per_
         assert engine.calls == []
 
 
-def test_a_redeploy_that_changes_nothing_fails_on_an_update_an_earlier_run_left_paused(project):
+def test_a_redeploy_that_changes_nothing_resumes_an_update_an_earlier_run_left_paused(project):
     engine = deployed(project)
-    listed = engine.services
-
-    def with_counts(filters=None, status=False):
-        services = listed(filters, status)
-        for service in services:
-            service['ServiceStatus'] = dict(RunningTasks=1, DesiredTasks=1)
-            if service['Spec']['Name'] == 'shop_web':
-                service['UpdateStatus'] = dict(State='paused', Message='update paused due to failure')
-        return services
-
-    engine.services = with_counts
-    engine.service_named('shop_web')['UpdateStatus'] = dict(State='paused', Message='update paused due to failure')
-    plan = plan_stack(engine, params(name='shop', compose=[str(project / 'stack.yml')]))
-    assert plan.summaries == []
-    with pytest.raises(SwarmError, match='Stack shop: Service shop_web: the update is paused'):
-        plan.execute(check_mode=False)
+    service = engine.service_named('shop_web')
+    service['UpdateStatus'] = dict(State='paused', Message='update paused due to failure')
+    predicted = plan_stack(engine, params(name='shop', compose=[str(project / 'stack.yml')]))
+    assert predicted.summaries == ['resume the paused update of service shop_web (update paused due to failure)']
+    predicted.execute(check_mode=True)
     assert engine.calls == []
-    plan_stack(engine, params(name='shop', compose=[str(project / 'stack.yml')])).execute(check_mode=True)
+    plan = apply(engine, name='shop', compose=[str(project / 'stack.yml')])
+    assert plan.summaries == predicted.summaries
+    assert [call[1] for call in engine.calls if call[0] == 'service_update'] == [service['ID']]
+    assert plan_stack(engine, params(name='shop', compose=[str(project / 'stack.yml')])).summaries == []
 
 
 def test_a_fresh_deploy_creates_in_the_cli_order_and_the_next_run_changes_nothing(project):
