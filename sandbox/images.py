@@ -58,7 +58,6 @@ NODE_PACKAGES = (
     "python3",
     "python3-docker",
     "python3-yaml",
-    "python3-jsondiff",
     "docker.io",
     "iproute2",
     "iptables",
