@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .machine import controller_facts
+from .plots import draw_curves
 from .profile import profile, render_profile
 from .report import render_table, summarise
 from .runner import BenchError
@@ -20,11 +21,14 @@ from .scenarios import Bench
 from .workload import BENCH_DIR
 
 SCENARIOS = {
-    "bootstrap": lambda bench: bench.bootstrap_and_rerun(),
-    "noop50": lambda bench: bench.stack_noop_redeploy(),
-    "stack-scale": lambda bench: bench.stack_scale(),
-    "cluster-scale": lambda bench: bench.cluster_scale(),
+    "bootstrap": lambda bench, args: bench.bootstrap_and_rerun(),
+    "noop50": lambda bench, args: bench.stack_noop_redeploy(),
+    "stack-scale": lambda bench, args: bench.stack_scale(args.stack_sizes),
+    "cluster-scale": lambda bench, args: bench.cluster_scale(args.cluster_sizes),
 }
+# Issue 21's sizes: stacks to 500 services, swarms to 24 nodes (a node takes about 90 MiB; docs/performance.md).
+STACK_SIZES = (10, 100, 250, 500)
+CLUSTER_SIZES = (3, 6, 12, 24)
 DEFAULT_OUTPUT = BENCH_DIR / "results" / "latest.json"
 
 log = logging.getLogger("bench")
@@ -36,6 +40,7 @@ def main(argv=None):
     if args.report:
         results = json.loads(Path(args.report).read_text())
         print(render_table(results["summary"], results["machine"], results["date"]))
+        _draw(results, Path(args.report).parent)
         return 0
     machine = controller_facts()
     log.info(
@@ -50,7 +55,7 @@ def main(argv=None):
     try:
         for scenario in args.scenarios:
             log.info("scenario %s, %d round(s)", scenario, args.rounds)
-            SCENARIOS[scenario](bench)
+            SCENARIOS[scenario](bench, args)
             # Written after every scenario, so a failure later keeps what was measured.
             _write_results(args, bench, machine, started, error)
     except BenchError as failure:
@@ -61,6 +66,7 @@ def main(argv=None):
             bench.tear_down()
     results = _write_results(args, bench, machine, started, error)
     print(render_table(results["summary"], machine, results["date"]))
+    _draw(results, args.output.parent)
     for note in bench.notes:
         print(f"- note: {note}")
     print(f"results: {args.output}")
@@ -75,6 +81,8 @@ def _write_results(args, bench, machine, started, error):
         "command": "bench/run " + " ".join(sys.argv[1:]),
         "rounds": args.rounds,
         "nodes": args.nodes,
+        "stack_sizes": args.stack_sizes,
+        "cluster_sizes": args.cluster_sizes,
         "scenarios": args.scenarios,
         "completed": error is None,
         "error": error,
@@ -87,6 +95,11 @@ def _write_results(args, bench, machine, started, error):
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     return results
+
+
+def _draw(results, directory):
+    for name, labels in draw_curves(results, directory).items():
+        print(f"picture: {directory / name} ({', '.join(labels)})")
 
 
 def _profile(bench, machine, args):
@@ -117,6 +130,20 @@ def _parser():
         "--nodes", type=int, default=3, help="nodes of the side-by-side scenarios (default: %(default)s)"
     )
     parser.add_argument("--prefix", default="bench", help="sandbox prefix (default: %(default)s)")
+    parser.add_argument(
+        "--stack-sizes",
+        type=int,
+        nargs="+",
+        default=list(STACK_SIZES),
+        help="services of the stack-scale stacks (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--cluster-sizes",
+        type=int,
+        nargs="+",
+        default=list(CLUSTER_SIZES),
+        help="nodes of the cluster-scale swarms (default: %(default)s)",
+    )
     parser.add_argument(
         "--scenarios",
         nargs="+",

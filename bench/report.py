@@ -35,14 +35,39 @@ TARGETS = (
     Target(NOOP50, SWARMOPS, CLI, 0.25),
     Target(NOOP50, SWARMOPS, COMMUNITY, 0.2),
 )
+# The scale targets of issue 21: points of the curves compared with each other.
+SCALE_TARGETS = (
+    Target(STACK_NOOP, SWARMOPS, CLI, 0.3, size=500, baseline_size=500),
+    Target(STACK_DEPLOY, SWARMOPS, CLI, 1.0, size=500, baseline_size=500),
+    Target(CLUSTER_BOOTSTRAP, SWARMOPS, SWARMOPS, 2.0, size=24, baseline_size=3),
+)
+SCALE_DESCRIPTIONS = {
+    STACK_NOOP: "{size}-service no-op redeploy",
+    STACK_DEPLOY: "{size}-service first deploy",
+    CLUSTER_BOOTSTRAP: "{size}-node bootstrap",
+}
 # (scenario, contender, what one unit of size is): the curves of the scale scenarios.
 GROWTH_CURVES = (
     (STACK_DEPLOY, SWARMOPS, "service"),
+    (STACK_DEPLOY, COMMUNITY, "service"),
+    (STACK_DEPLOY, CLI, "service"),
     (STACK_NOOP, SWARMOPS, "service"),
+    (STACK_NOOP, COMMUNITY, "service"),
     (STACK_NOOP, CLI, "service"),
     (CLUSTER_BOOTSTRAP, SWARMOPS, "node"),
     (CLUSTER_RERUN, SWARMOPS, "node"),
 )
+# How the curves are labelled, in the tables and the pictures.
+CURVE_LABELS = {
+    (STACK_DEPLOY, SWARMOPS): "swarm_stack first deploy",
+    (STACK_DEPLOY, COMMUNITY): "docker_stack first deploy",
+    (STACK_DEPLOY, CLI): "docker stack deploy, first",
+    (STACK_NOOP, SWARMOPS): "swarm_stack no-op",
+    (STACK_NOOP, COMMUNITY): "docker_stack no-op",
+    (STACK_NOOP, CLI): "docker stack deploy no-op",
+    (CLUSTER_BOOTSTRAP, SWARMOPS): "bootstrap playbook",
+    (CLUSTER_RERUN, SWARMOPS): "re-run",
+}
 # The issue's growth target: swarm_stack's no-op redeploy grows at most linearly with the services.
 GROWTH_TARGET = (STACK_NOOP, SWARMOPS)
 
@@ -72,6 +97,7 @@ def summarise(samples):
         "task_medians": _task_medians(groups),
         "ratios": _pair_ratios(lookup),
         "targets": [_target_verdict(target, lookup) for target in TARGETS],
+        "scale_targets": [_scale_verdict(target, lookup) for target in SCALE_TARGETS],
         "growth": [curve for curve in (_growth(lookup, *spec) for spec in GROWTH_CURVES) if curve],
     }
 
@@ -123,6 +149,23 @@ def _target_verdict(target, lookup):
         "scenario": target.scenario,
         "contender": target.contender,
         "baseline": target.baseline,
+        "at_most": target.at_most,
+        "ratio": _rounded(measured),
+        "met": met,
+    }
+
+
+def _scale_verdict(target, lookup):
+    measured, met = target.verdict(
+        lookup.get((target.scenario, target.contender, target.size)),
+        lookup.get((target.baseline_scenario or target.scenario, target.baseline, target.baseline_size)),
+    )
+    return {
+        "scenario": target.scenario,
+        "contender": target.contender,
+        "size": target.size,
+        "baseline": target.baseline,
+        "baseline_size": target.baseline_size,
         "at_most": target.at_most,
         "ratio": _rounded(measured),
         "met": met,
@@ -279,12 +322,16 @@ def _floor_lines(summary):
 def _scale_tables(summary):
     lines = []
     curves = {(curve["scenario"], curve["contender"]): curve for curve in summary["growth"]}
-    stack_columns = (
-        (STACK_DEPLOY, SWARMOPS, "swarm_stack first deploy"),
-        (STACK_NOOP, SWARMOPS, "swarm_stack no-op"),
-        (STACK_NOOP, CLI, "docker stack deploy no-op"),
-    )
-    cluster_columns = ((CLUSTER_BOOTSTRAP, SWARMOPS, "bootstrap playbook"), (CLUSTER_RERUN, SWARMOPS, "re-run"))
+    stack_columns = [
+        (scenario, contender, CURVE_LABELS[(scenario, contender)])
+        for scenario, contender, unit in GROWTH_CURVES
+        if unit == "service"
+    ]
+    cluster_columns = [
+        (scenario, contender, CURVE_LABELS[(scenario, contender)])
+        for scenario, contender, unit in GROWTH_CURVES
+        if unit == "node"
+    ]
     for title, columns in (("stack services", stack_columns), ("cluster nodes", cluster_columns)):
         present = [column for column in columns if (column[0], column[1]) in curves]
         if not present:
@@ -307,6 +354,19 @@ def _scale_tables(summary):
     if GROWTH_TARGET in curves:
         verdict = "met" if curves[GROWTH_TARGET]["at_most_linear"] else "MISSED"
         lines.append(f"- swarm_stack no-op redeploy grows at most linearly with the services: {verdict}")
+    for target in summary.get("scale_targets", []):
+        if target["met"] is None:
+            continue
+        verdict = "met" if target["met"] else "MISSED"
+        what = SCALE_DESCRIPTIONS[target["scenario"]].format(size=target["size"])
+        baseline = (
+            "the " + SCALE_DESCRIPTIONS[target["scenario"]].format(size=target["baseline_size"])
+            if target["baseline"] == target["contender"]
+            else target["baseline"]
+        )
+        lines.append(
+            f"- {what}: {target['contender']} at most {target['at_most']}x {baseline}: {target['ratio']:.2f}x, {verdict}"
+        )
     return lines
 
 

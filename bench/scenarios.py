@@ -125,31 +125,32 @@ class Bench:
                         bed, contender, services, NOOP50, round_number, expect_change=False, scale=False
                     )
 
-    def stack_scale(self, sizes=(10, 50, 100)):
-        """4a: swarm_stack's first deploy and no-op redeploy of stacks of each size (docker stack deploy's no-op
-        redeploy beside it, for reference).
+    def stack_scale(self, sizes):
+        """4a: the first deploy and the no-op redeploy of stacks of each size, by each contender on a swarm of its own
+        (swarm_stack, community.docker's docker_stack, and `docker stack deploy`).
 
-        The services are scaled to zero: what grows with the size is then the tools' work alone, and 160 containers
-        starting on a small machine do not swamp this scenario's timings and the next ones'.
+        The services are scaled to zero: what grows with the size is then the tools' work alone, and hundreds of
+        containers starting on a small machine do not swamp this scenario's timings and the next ones'.
         """
-        for round_number, order in enumerate(run_order(sizes, self.rounds), start=1):
-            for services in order:
-                bed = self.fresh_bed(self.nodes)
-                self._form_swarm(bed)
-                self._write_compose_file(bed, services, replicas=0)
-                self._stack_playbook(bed, SWARMOPS, services, STACK_DEPLOY, round_number, expect_change=True)
-                self.wait_converged(bed)
-                self._stack_playbook(bed, SWARMOPS, services, STACK_NOOP, round_number, expect_change=False)
-                # The CLI's first deploy over swarm_stack's services changes their specs (the CLI also sends empty
-                # Privileges; with tasks running, it restarts them all): done untimed, then a real no-op is timed.
-                shell = NodeShell(bed.sandbox)
-                shell.run(bed.first_manager, _cli_stack_deploy(services))
-                self.wait_converged(bed)
-                load = _load()
-                seconds = shell.timed(bed.first_manager, _cli_stack_deploy(services))
-                self._record(STACK_NOOP, CLI, round_number, seconds, seconds, size=services, load_1m=load)
+        for round_number, order in enumerate(run_order([SWARMOPS, COMMUNITY, CLI], self.rounds), start=1):
+            for services in sizes:
+                for contender in order:
+                    bed = self.fresh_bed(self.nodes)
+                    self._form_swarm(bed)
+                    self._write_compose_file(bed, services, replicas=0)
+                    if contender == CLI:
+                        shell = NodeShell(bed.sandbox)
+                        for scenario in (STACK_DEPLOY, STACK_NOOP):
+                            load = _load()
+                            seconds = shell.timed(bed.first_manager, _cli_stack_deploy(services))
+                            self._record(scenario, CLI, round_number, seconds, seconds, size=services, load_1m=load)
+                            self.wait_converged(bed)
+                        continue
+                    self._stack_playbook(bed, contender, services, STACK_DEPLOY, round_number, expect_change=True)
+                    self.wait_converged(bed)
+                    self._stack_playbook(bed, contender, services, STACK_NOOP, round_number, expect_change=False)
 
-    def cluster_scale(self, sizes=(3, 6, 9)):
+    def cluster_scale(self, sizes):
         """4b: the bootstrap playbook of swarmops.swarm on clusters of each size, and its re-run."""
         for round_number, order in enumerate(run_order(sizes, self.rounds), start=1):
             for nodes in order:

@@ -93,6 +93,11 @@ class Target:
     contender: str
     baseline: str
     at_most: float
+    # Scale targets compare curve points: the contender's median at `size` with the baseline's at `baseline_size`
+    # (in `baseline_scenario`, the same scenario unless given).
+    size: int = None
+    baseline_size: int = None
+    baseline_scenario: str = None
 
     def verdict(self, contender_median, baseline_median):
         """(measured ratio, met): (None, None) when either median is missing."""

@@ -3,7 +3,18 @@
 import pytest
 
 from bench.report import render_table, summarise
-from bench.workload import BOOTSTRAP, CLI, COMMUNITY, FLOOR, NOOP50, RERUN, STACK_NOOP, SWARMOPS
+from bench.workload import (
+    BOOTSTRAP,
+    CLI,
+    CLUSTER_BOOTSTRAP,
+    COMMUNITY,
+    FLOOR,
+    NOOP50,
+    RERUN,
+    STACK_DEPLOY,
+    STACK_NOOP,
+    SWARMOPS,
+)
 
 
 def _sample(scenario, contender, seconds, size=None, round_number=1, changed=None, load=0.5, tasks=None):
@@ -113,3 +124,25 @@ def test_table_shows_medians_ratios_targets_and_growth():
     assert "swarmops.swarm at most 0.25x docker CLI: 0.30x, MISSED" in table
     assert "| swarm_stack no-op | 0.50 | 0.90 | 1.40 | 10 ms/service | 0.40 s |" in table
     assert "grows at most linearly with the services: met" in table
+
+
+def test_scale_targets_compare_points_of_the_curves():
+    samples = [
+        _sample(STACK_NOOP, SWARMOPS, 1.0, size=500),
+        _sample(STACK_NOOP, CLI, 5.0, size=500),
+        _sample(STACK_DEPLOY, SWARMOPS, 40.0, size=500),
+        _sample(STACK_DEPLOY, CLI, 30.0, size=500),
+        _sample(CLUSTER_BOOTSTRAP, SWARMOPS, 20.0, size=3),
+        _sample(CLUSTER_BOOTSTRAP, SWARMOPS, 30.0, size=24),
+    ]
+    summary = summarise(samples)
+    verdicts = {(row["scenario"], row["size"]): (row["ratio"], row["met"]) for row in summary["scale_targets"]}
+    assert verdicts == {
+        (STACK_NOOP, 500): (0.2, True),  # at most 0.3x the CLI
+        (STACK_DEPLOY, 500): (1.333, False),  # at most the CLI's
+        (CLUSTER_BOOTSTRAP, 24): (1.5, True),  # at most 2x the 3-node bootstrap
+    }
+    table = render_table(summary)
+    assert "- 500-service no-op redeploy: swarmops.swarm at most 0.3x docker CLI: 0.20x, met" in table
+    assert "- 500-service first deploy: swarmops.swarm at most 1.0x docker CLI: 1.33x, MISSED" in table
+    assert "- 24-node bootstrap: swarmops.swarm at most 2.0x the 3-node bootstrap: 1.50x, met" in table
