@@ -58,6 +58,8 @@ NODE_PACKAGES = (
     "python3",
     "python3-docker",
     "python3-yaml",
+    # Not for swarmops.swarm: community.docker's docker_stack, the benchmark's contender, needs it on the node.
+    "python3-jsondiff",
     "docker.io",
     "iproute2",
     "iptables",
