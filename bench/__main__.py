@@ -25,8 +25,9 @@ SCENARIOS = {
     "noop50": lambda bench, args: bench.stack_noop_redeploy(),
     "stack-scale": lambda bench, args: bench.stack_scale(args.stack_sizes),
     "cluster-scale": lambda bench, args: bench.cluster_scale(args.cluster_sizes),
+    "executor": lambda bench, args: bench.executor_comparison(),
 }
-# Issue 21's sizes: stacks to 500 services, swarms to 24 nodes (a node takes about 90 MiB; docs/performance.md).
+# Issue 21's sizes: stacks to 500 services, swarms to 24 nodes (memory is not the limit; docs/performance.md).
 STACK_SIZES = (10, 100, 250, 500)
 CLUSTER_SIZES = (3, 6, 12, 24)
 DEFAULT_OUTPUT = BENCH_DIR / "results" / "latest.json"

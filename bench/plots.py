@@ -12,9 +12,11 @@ import matplotlib.pyplot as plt  # noqa: E402  (the backend is chosen before pyp
 
 from .report import CURVE_LABELS, describe_machine  # noqa: E402
 
+# (unit of the curves, file, x axis, title, log scale): the stack curves span two orders of magnitude (docker_stack's
+# tens of seconds beside sub-second no-ops), which a linear axis would flatten.
 PICTURES = (
-    ("service", "stack-scale.png", "services in the stack", "Stack deploys by stack size"),
-    ("node", "cluster-scale.png", "nodes in the swarm", "Cluster bootstrap by swarm size"),
+    ("service", "stack-scale.png", "services in the stack", "Stack deploys by stack size", True),
+    ("node", "cluster-scale.png", "nodes in the swarm", "Cluster bootstrap by swarm size", False),
 )
 
 
@@ -22,7 +24,7 @@ def draw_curves(results, directory):
     """One PNG per kind of curve that the results hold; {file name: [the labels of its lines]}."""
     directory = Path(directory)
     drawn = {}
-    for unit, name, axis, title in PICTURES:
+    for unit, name, axis, title, logarithmic in PICTURES:
         curves = [curve for curve in results["summary"].get("growth", []) if curve["unit"] == unit]
         if not curves:
             continue
@@ -39,7 +41,9 @@ def draw_curves(results, directory):
             )
             labels.append(label)
         axes.set_xlabel(axis)
-        axes.set_ylabel("seconds (median)")
+        if logarithmic:
+            axes.set_yscale("log")
+        axes.set_ylabel("seconds (median, log scale)" if logarithmic else "seconds (median)")
         axes.set_title(title)
         axes.grid(True, alpha=0.3)
         axes.legend(fontsize="small")

@@ -13,12 +13,16 @@ from .workload import (
     CLUSTER_BOOTSTRAP,
     CLUSTER_RERUN,
     COMMUNITY,
+    EXECUTOR_BOOTSTRAP,
+    EXECUTOR_RERUN,
+    MITOGEN,
     FLOOR,
     NOOP50,
     RERUN,
     STACK_DEPLOY,
     STACK_NOOP,
     SWARMOPS,
+    with_executor,
 )
 
 CONTENDERS = (SWARMOPS, COMMUNITY, CLI, FLOOR)
@@ -70,6 +74,9 @@ CURVE_LABELS = {
 }
 # The issue's growth target: swarm_stack's no-op redeploy grows at most linearly with the services.
 GROWTH_TARGET = (STACK_NOOP, SWARMOPS)
+
+
+EXECUTOR_SCENARIOS = ((EXECUTOR_BOOTSTRAP, "bootstrap and deploy"), (EXECUTOR_RERUN, "idempotent re-run"))
 
 
 def summarise(samples):
@@ -221,7 +228,34 @@ def render_table(summary, machine=None, date=None):
     if scale:
         lines.append("")
         lines += scale
+    executors = _executor_table(summary)
+    if executors:
+        lines.append("")
+        lines += executors
     return "\n".join(lines)
+
+
+def _executor_table(summary):
+    """Each Ansible contender with Ansible's own executor and with Mitogen's (playbook wall time, medians)."""
+    rows = {(row["scenario"], row["contender"]): row["median_seconds"] for row in summary["medians"]}
+    if not any(scenario in (EXECUTOR_BOOTSTRAP, EXECUTOR_RERUN) for scenario, _ in rows):
+        return []
+    lines = [
+        "| executor (median s) | swarmops.swarm | + Mitogen | Mitogen / own | community.docker | + Mitogen "
+        "| Mitogen / own |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for scenario, label in EXECUTOR_SCENARIOS:
+        cells = []
+        for contender in (SWARMOPS, COMMUNITY):
+            own, accelerated = rows.get((scenario, contender)), rows.get((scenario, with_executor(contender, MITOGEN)))
+            cells += [
+                "-" if own is None else f"{own:.2f}",
+                "-" if accelerated is None else f"{accelerated:.2f}",
+                _ratio(ratio(accelerated, own)),
+            ]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def describe_machine(machine):

@@ -19,6 +19,16 @@ STACK_DEPLOY = "stack-deploy"  # first deploy of a stack of N services (scale)
 STACK_NOOP = "stack-noop"  # its no-op redeploy (scale)
 CLUSTER_BOOTSTRAP = "cluster-bootstrap"  # the bootstrap playbook on N nodes (scale)
 CLUSTER_RERUN = "cluster-rerun"  # and its re-run
+EXECUTOR_BOOTSTRAP = "executor-bootstrap"  # the bootstrap scenario, each Ansible contender on both executors
+EXECUTOR_RERUN = "executor-rerun"  # and its re-run
+# The accelerated executor: Mitogen for Ansible's strategy. A contender run with it is named "<contender> + Mitogen".
+MITOGEN = "Mitogen"
+
+
+def with_executor(contender, executor):
+    """The contender's name in the results when it runs with ``executor`` (None: Ansible's own)."""
+    return contender if executor is None else f"{contender} + {executor}"
+
 
 BENCH_DIR = Path(__file__).resolve().parent
 APP_STACK_FILE = BENCH_DIR / "files" / "app-stack.yml"

@@ -8,12 +8,16 @@ from bench.workload import (
     CLI,
     CLUSTER_BOOTSTRAP,
     COMMUNITY,
+    EXECUTOR_BOOTSTRAP,
+    EXECUTOR_RERUN,
     FLOOR,
+    MITOGEN,
     NOOP50,
     RERUN,
     STACK_DEPLOY,
     STACK_NOOP,
     SWARMOPS,
+    with_executor,
 )
 
 
@@ -146,3 +150,18 @@ def test_scale_targets_compare_points_of_the_curves():
     assert "- 500-service no-op redeploy: swarmops.swarm at most 0.3x docker CLI: 0.20x, met" in table
     assert "- 500-service first deploy: swarmops.swarm at most 1.0x docker CLI: 1.33x, MISSED" in table
     assert "- 24-node bootstrap: swarmops.swarm at most 2.0x the 3-node bootstrap: 1.50x, met" in table
+
+
+def test_the_executor_table_puts_each_contender_beside_itself_with_mitogen():
+    samples = [
+        _sample(EXECUTOR_BOOTSTRAP, SWARMOPS, 10.0),
+        _sample(EXECUTOR_BOOTSTRAP, with_executor(SWARMOPS, MITOGEN), 7.0),
+        _sample(EXECUTOR_RERUN, SWARMOPS, 8.0, changed=0),
+        _sample(EXECUTOR_RERUN, with_executor(SWARMOPS, MITOGEN), 3.2, changed=0),
+        _sample(EXECUTOR_BOOTSTRAP, COMMUNITY, 12.0),
+        _sample(EXECUTOR_BOOTSTRAP, with_executor(COMMUNITY, MITOGEN), 9.0),
+    ]
+    table = render_table(summarise(samples))
+    assert with_executor(SWARMOPS, MITOGEN) == "swarmops.swarm + Mitogen"
+    assert "| bootstrap and deploy | 10.00 | 7.00 | 0.70x | 12.00 | 9.00 | 0.75x |" in table
+    assert "| idempotent re-run | 8.00 | 3.20 | 0.40x | - | - | - |" in table

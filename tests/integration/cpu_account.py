@@ -3,7 +3,7 @@
 (pytest and the ansible, molecule and docker CLI processes it ran) and the CPU of the sandbox nodes it used
 (everything inside their containers: engines, services, the modules Ansible ran there), printed at the end of the
 run. CI runs the streams side by side on two CPUs, so its length follows the CPU they need together, not each
-stream's wall time (measured in docs/performance.md, "The test suite's CPU").
+stream's wall time (docs/performance.md, "The test suite's CPU").
 
 The nodes' CPU is read from their containers' cgroups every POLL_SECONDS. Containers belong to this run when their
 sandbox label starts with SWARMOPS_IT_PREFIX, or, while a test module that said so runs, when they carry the
