@@ -43,8 +43,8 @@ def container_cpu_seconds(container_id):
         if key is None:
             return int(text) * scale
         for line in text.splitlines():
-            name, _, value = line.partition(' ')
-            if name == key:
+            name, separator, value = line.partition(' ')
+            if name == key and separator:
                 return int(value) * scale
     return None
 
