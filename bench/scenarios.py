@@ -161,19 +161,7 @@ class Bench:
         for round_number, order in enumerate(run_order(variants, self.rounds), start=1):
             for contender, executor in order:
                 bed = self.fresh_bed(self.nodes)
-                playbook = f"{PLAYBOOKS[contender]}_bootstrap.yml"
-                extra_vars = dict(workload.BOOTSTRAP_VARS, **(MITOGEN_EXTRA_VARS if executor else {}))
-                environment = mitogen_environment() if executor else None
-                name = with_executor(contender, executor)
-                for scenario in (EXECUTOR_BOOTSTRAP, EXECUTOR_RERUN):
-                    load = _load()
-                    wall, result = run_playbook(playbook, bed.sandbox.inventory_path, extra_vars, environment)
-                    self._record(scenario, name, round_number, wall, wall, None, result.changed, load)
-                    if scenario == EXECUTOR_BOOTSTRAP:
-                        self._check_bootstrapped(bed)
-                        self.wait_converged(bed)
-                    else:
-                        self._expect_no_change(name, scenario, result.changed)
+                self._bootstrap_once(bed, contender, round_number, EXECUTOR_BOOTSTRAP, EXECUTOR_RERUN, None, executor)
 
     def cluster_scale(self, sizes):
         """4b: the bootstrap playbook of swarmops.swarm on clusters of each size, and its re-run."""
@@ -187,7 +175,9 @@ class Bench:
 
     # -- one measured run --------------------------------------------------------------------------
 
-    def _bootstrap_once(self, bed, contender, round_number, scenario, rerun_scenario, size):
+    def _bootstrap_once(self, bed, contender, round_number, scenario, rerun_scenario, size, executor=None):
+        """The bootstrap, then its re-run (Ansible contenders), recorded under the contender's name; ``executor``
+        (MITOGEN, or None for Ansible's own) runs the playbooks with that executor."""
         if contender == CLI:
             load = _load()
             seconds = self._cli_bootstrap(bed)
@@ -195,17 +185,18 @@ class Bench:
             self._check_bootstrapped(bed)
             return  # no re-run: `docker swarm init` on a swarm is an error, not "no change"
         playbook = f"{PLAYBOOKS[contender]}_bootstrap.yml"
+        extra_vars = dict(workload.BOOTSTRAP_VARS, **(MITOGEN_EXTRA_VARS if executor else {}))
+        environment = mitogen_environment() if executor else None
+        name = with_executor(contender, executor)
         load = _load()
-        wall, result = run_playbook(playbook, bed.sandbox.inventory_path, workload.BOOTSTRAP_VARS)
-        self._record(scenario, contender, round_number, wall, wall, size, result.changed, load, result.task_seconds)
+        wall, result = run_playbook(playbook, bed.sandbox.inventory_path, extra_vars, environment)
+        self._record(scenario, name, round_number, wall, wall, size, result.changed, load, result.task_seconds)
         self._check_bootstrapped(bed)
         self.wait_converged(bed)
         load = _load()
-        wall, result = run_playbook(playbook, bed.sandbox.inventory_path, workload.BOOTSTRAP_VARS)
-        self._record(
-            rerun_scenario, contender, round_number, wall, wall, size, result.changed, load, result.task_seconds
-        )
-        self._expect_no_change(contender, rerun_scenario, result.changed)
+        wall, result = run_playbook(playbook, bed.sandbox.inventory_path, extra_vars, environment)
+        self._record(rerun_scenario, name, round_number, wall, wall, size, result.changed, load, result.task_seconds)
+        self._expect_no_change(name, rerun_scenario, result.changed)
 
     def _stack_playbook(self, bed, contender, services, scenario, round_number, expect_change, scale=True):
         """Times the stack task alone (the cost of one deploy in a playbook) and the whole ansible-playbook.

@@ -400,12 +400,7 @@ def _update(client, params, service_id, desired, waits):
 
     client.retry_out_of_sequence(read_and_write)
     if params['wait']:
-        attempted = (client.service_inspect(service_id)['Spec'] or {}).get('TaskTemplate')
-        _wait(
-            waits,
-            Rollout(client, service_id, attempted_template=attempted, stability=stability_seconds(params)),
-            params,
-        )
+        _wait(waits, Rollout.after_update(client, service_id, stability_seconds(params)), params)
 
 
 def _settle(client, params, service_id, waits):

@@ -79,6 +79,7 @@ from ansible_collections.swarmops.swarm.plugins.module_utils.wait import (
     UPDATE_PAUSED_STATES,
     Rollout,
     Waits,
+    is_job,
     paused_update,
     rollout_wait_argument_spec,
     stability_seconds,
@@ -330,7 +331,7 @@ def _plan_deployment(deployment, specs):
 def _looks_unfinished(service):
     """Whether a listed service (with its task counts) may not run as declared: an update under way or paused, or
     fewer running tasks than desired. Jobs are left alone: their completed tasks are what they were for."""
-    if mode_of((service.get('Spec') or {}).get('Mode')) in ('replicated-job', 'global-job'):
+    if is_job(service):
         return False
     if (service.get('UpdateStatus') or {}).get('State') in UPDATE_IN_PROGRESS_STATES + UPDATE_PAUSED_STATES:
         return True
@@ -772,9 +773,8 @@ class _Deployment:
 
         self.client.retry_out_of_sequence(read_and_write)
         if self.params['wait']:
-            attempted = (self.client.service_inspect(service['ID'])['Spec'] or {}).get('TaskTemplate')
-            self._rollouts[desired['Name']] = Rollout(
-                self.client, service['ID'], attempted_template=attempted, stability=stability_seconds(self.params)
+            self._rollouts[desired['Name']] = Rollout.after_update(
+                self.client, service['ID'], stability_seconds(self.params)
             )
 
     def remove_service(self, service):

@@ -154,8 +154,7 @@ def update_service_and_wait(client, params, service, change, what, waits):
     client.retry_out_of_sequence(read_and_write)
     if not params['wait']:
         return
-    attempted = (client.service_inspect(service['ID'])['Spec'] or {}).get('TaskTemplate')
-    rollout = Rollout(client, service['ID'], attempted_template=attempted, stability=stability_seconds(params))
+    rollout = Rollout.after_update(client, service['ID'], stability_seconds(params))
     name = service['Spec']['Name']
     waits.rollouts({name: rollout}, params['wait_timeout'], 'service %s to converge %s' % (name, what))
 

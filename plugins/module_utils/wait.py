@@ -41,6 +41,13 @@ UPDATE_IN_PROGRESS_STATES = ('updating', 'rollback_started')
 UPDATE_PAUSED_STATES = ('paused', 'rollback_paused')
 # What the docker CLI waits, after the tasks run, to verify they are stable when the service sets no update monitor.
 _DEFAULT_STABILITY_SECONDS = 5.0
+# The modes whose tasks run to completion: they converge when completed, have no stability window, and leave a
+# drained node on their own.
+JOB_MODES = ('replicated-job', 'global-job')
+
+
+def is_job(service):
+    return mode_of((service.get('Spec') or {}).get('Mode')) in JOB_MODES
 
 
 def paused_update(service):
@@ -198,7 +205,7 @@ def node_drained(client, node_id):
     remaining = []
     for task in client.tasks({'node': node_id}):
         service = services.get(task.get('ServiceID'))
-        if service is None or mode_of((service.get('Spec') or {}).get('Mode')) in ('replicated-job', 'global-job'):
+        if service is None or is_job(service):
             continue
         observed = _task_state(task)
         if task.get('DesiredState') not in ENDED_TASK_STATES or (node_reports and observed not in ENDED_TASK_STATES):
@@ -251,6 +258,12 @@ class Rollout:
         self._unstable = []
         self.outcome = None
 
+    @classmethod
+    def after_update(cls, client, service_id, stability=None):
+        """The rollout of the update just written: its task template, read back, tells the tasks that can fail it."""
+        attempted = (client.service_inspect(service_id)['Spec'] or {}).get('TaskTemplate')
+        return cls(client, service_id, attempted_template=attempted, stability=stability)
+
     def elapsed(self):
         return round(self._clock() - self._started, 1)
 
@@ -266,7 +279,7 @@ class Rollout:
         done, progress = self._converged(service, tasks)
         if state in UPDATE_IN_PROGRESS_STATES:
             done, progress = False, 'update %s; %s' % (state, progress)
-        if mode_of((service.get('Spec') or {}).get('Mode')) in ('replicated-job', 'global-job'):
+        if is_job(service):
             self.outcome = progress
             return done, progress
         return self._stable(service, tasks, done, progress)
@@ -329,7 +342,7 @@ class Rollout:
         name = spec.get('Name')
         mode = mode_of(spec.get('Mode'))
         template = _comparable_task_spec(spec.get('TaskTemplate'))
-        if mode in ('replicated-job', 'global-job'):
+        if mode in JOB_MODES:
             return self._job_converged(service, tasks, mode, name)
         desired_running = [task for task in tasks if task.get('DesiredState') == 'running']
         current = [task for task in desired_running if _comparable_task_spec(task.get('Spec')) == template]
